@@ -1,0 +1,85 @@
+package dev.runloom.common.kafka;
+
+import dev.runloom.common.events.Topics;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Creates the topics a service touches (and their dead-letter topics) before anything produces or
+ * consumes, then waits until every partition has a leader: an idempotent producer that sends to a
+ * brand-new topic can otherwise stall for minutes on OUT_OF_ORDER_SEQUENCE_NUMBER.
+ */
+@Context
+@Requires(property = "runloom.kafka.topics")
+public class TopicBootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
+
+    public TopicBootstrap(KafkaSettings settings, Topics topics,
+                          @Value("${runloom.kafka.topics:}") List<String> baseNames) {
+        List<String> names = new ArrayList<>();
+        for (String base : baseNames) {
+            if (!base.isBlank()) {
+                names.add(topics.name(base.trim()));
+                names.add(Topics.deadLetterTopic(topics.name(base.trim())));
+            }
+        }
+        if (!names.isEmpty()) {
+            ensure(settings, names);
+        }
+    }
+
+    static void ensure(KafkaSettings settings, List<String> names) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            for (String name : names) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
+                            .all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                    }
+                }
+            }
+            awaitLeaders(admin, names);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+                boolean ready = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                LOG.debug("topics not described yet: {}", e.getCause().toString());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("topics have no leaders after 60 s: " + names);
+    }
+}

@@ -1,0 +1,4 @@
+package dev.runloom.common.model;
+
+public record ModelResponse(String model, String text, TokenUsage usage, String finishReason) {
+}
