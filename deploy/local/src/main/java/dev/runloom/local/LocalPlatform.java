@@ -1,0 +1,150 @@
+package dev.runloom.local;
+
+import dev.runloom.embedded.EmbeddedKafka;
+import dev.runloom.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The whole platform on one machine: embedded PostgreSQL and Kafka keeping their data under the
+ * data directory (so a restart loses nothing), one database per service, and the five services as
+ * child JVMs wired together by environment variables exactly as a deployment would wire them.
+ */
+public final class LocalPlatform implements AutoCloseable {
+
+    /** An API key and the organization it belongs to. */
+    public record ApiKey(String key, String organizationId) {
+    }
+
+    public record Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys) {
+    }
+
+    private final Options options;
+    private final List<ChildService> children = new ArrayList<>();
+    private EmbeddedPostgres postgres;
+    private EmbeddedKafka kafka;
+    private ChildService gateway;
+
+    private LocalPlatform(Options options) {
+        this.options = options;
+    }
+
+    public static LocalPlatform start(Options options) throws Exception {
+        LocalPlatform platform = new LocalPlatform(options);
+        try {
+            platform.startAll();
+            return platform;
+        } catch (Exception e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path data = options.dataDir();
+        Path logs = Files.createDirectories(data.resolve("logs"));
+        postgres = EmbeddedPostgres.start(Files.createDirectories(data.resolve("postgres")), 0, true);
+        kafka = EmbeddedKafka.start(Files.createDirectories(data.resolve("kafka")), 0);
+        Map<String, String> env = new HashMap<>();
+        env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
+        env.put("RUNLOOM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("RUNLOOM_DB_USER", postgres.username());
+        env.put("RUNLOOM_DB_PASSWORD", postgres.password());
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            postgres.createDatabaseIfMissing(spec.database());
+            env.put(spec.envPrefix() + "_DB_URL", postgres.jdbcUrl(spec.database()));
+            int port = spec.name().equals("gateway") ? options.gatewayPort() : freePort();
+            ChildService child = new ChildService(spec, port, logs);
+            env.put(spec.envPrefix() + "_URL", child.url());
+            children.add(child);
+            if (spec.name().equals("gateway")) {
+                gateway = child;
+            }
+        }
+        ApiKey first = options.apiKeys().getFirst();
+        env.put("RUNLOOM_API_KEY", first.key());
+        env.put("RUNLOOM_ORG_ID", first.organizationId());
+        StringJoiner extra = new StringJoiner(",");
+        options.apiKeys().stream().skip(1).forEach(k -> extra.add(k.organizationId() + ":" + k.key()));
+        env.put("RUNLOOM_EXTRA_API_KEYS", extra.toString());
+
+        // Start all JVMs at once (they wait for nothing but PostgreSQL and Kafka), then wait for each.
+        for (ChildService child : children) {
+            child.start(options.home(), env);
+        }
+        ExecutorService waiters = Executors.newFixedThreadPool(children.size());
+        try {
+            List<Future<?>> ready = new ArrayList<>();
+            for (ChildService child : children) {
+                ready.add(waiters.submit(() -> {
+                    child.awaitHealthy(Duration.ofSeconds(180));
+                    return null;
+                }));
+            }
+            for (Future<?> f : ready) {
+                f.get();
+            }
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
+
+    public String gatewayUrl() {
+        return "http://localhost:" + gateway.port();
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Reads a secret from the data directory, creating it on first start so restarts keep it. */
+    static String persistentSecret(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Files.writeString(file, secret, StandardCharsets.UTF_8);
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            children.get(i).stop();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.runloom.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+/** A tiny black-box client of the public API: what a user's curl does, with JSON parsed. */
+final class Api {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String apiKey;
+
+    Api(String baseUrl, String apiKey) {
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    record Response(int status, String contentType, JsonNode body, String raw) {
+    }
+
+    Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    Response post(String path, String json) {
+        return send("POST", path, json);
+    }
+
+    Response send(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String raw = response.body();
+            JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body, raw);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls a GET until the condition holds: the platform is eventually consistent across services. */
+    Response await(String path, Predicate<Response> condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Response last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get(path);
+            if (condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("condition not met within " + timeout + " for GET " + path + "; last answer: "
+                + (last == null ? "none" : last.status() + " " + last.raw()));
+    }
+}

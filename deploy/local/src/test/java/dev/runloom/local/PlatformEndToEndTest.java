@@ -1,0 +1,207 @@
+package dev.runloom.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The platform as a user meets it: the local launcher starts embedded PostgreSQL + Kafka and the
+ * five services as separate JVMs; everything below goes through the gateway over HTTP with API keys
+ * of two organizations. Nothing is mocked.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlatformEndToEndTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dataDir;
+    private LocalPlatform platform;
+    private Api orgA;
+    private Api orgB;
+
+    @BeforeAll
+    void startPlatform() throws Exception {
+        Path home = Path.of(System.getProperty("runloom.home", "../..")).toAbsolutePath().normalize();
+        String keyA = "rt_test_orgA_" + Long.toHexString(System.nanoTime()) + "abcdefghijklmnop";
+        String keyB = "rt_test_orgB_" + Long.toHexString(System.nanoTime()) + "qrstuvwxyz012345";
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        platform = LocalPlatform.start(new LocalPlatform.Options(home, dataDir, port,
+                List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta"))));
+        orgA = new Api(platform.gatewayUrl(), keyA);
+        orgB = new Api(platform.gatewayUrl(), keyB);
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void recordsFlowsSchedulesAndAgentsEndToEnd() {
+        // Records: 12 leads and 3 customers.
+        List<String> leadIds = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            Api.Response created = orgA.post("/v1/records",
+                    "{\"type\":\"lead\",\"name\":\"Lead " + i + "\",\"metadata\":{\"company\":\"Lead Co " + i + "\"}}");
+            assertThat(created.status()).as(created.raw()).isEqualTo(201);
+            leadIds.add(created.body().get("id").asText());
+        }
+        List<String> customerIds = new ArrayList<>();
+        for (String name : List.of("Acme Corporation", "Beta Industries", "Gamma LLC")) {
+            Api.Response created = orgA.post("/v1/records",
+                    "{\"type\":\"customer\",\"name\":\"" + name + "\",\"metadata\":{\"company\":\"" + name + "\",\"tier\":\"gold\"}}");
+            assertThat(created.status()).as(created.raw()).isEqualTo(201);
+            customerIds.add(created.body().get("id").asText());
+        }
+        Api.Response duplicate = orgA.post("/v1/records", "{\"type\":\"customer\",\"name\":\"Acme Corporation\"}");
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.contentType()).startsWith("application/problem+json");
+
+        // A flow: a Liquid template, then a prompt on the built-in local model.
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Greeting","description":"greets a record","flowSteps":[
+                  {"type":"template","name":"Summary","order":1,
+                   "config":{"template":"{{_record.name}} works at {{_record.metadata.company}}","outputVariable":"summary"}},
+                  {"type":"prompt","name":"Greet","order":2,
+                   "config":{"model":"local","userPrompt":"Write a greeting for: {{summary}}","outputVariable":"greeting"}}]}""");
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        String flowId = flow.body().get("id").asText();
+
+        // <= 10 records run inline: 200 with per-record results (seed 003).
+        Api.Response inline = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"customer\"}");
+        assertThat(inline.status()).as(inline.raw()).isEqualTo(200);
+        assertThat(inline.body().get("executedImmediately").asBoolean()).isTrue();
+        assertThat(inline.body().get("recordCount").asInt()).isEqualTo(3);
+        assertThat(inline.body().get("successCount").asInt()).isEqualTo(3);
+        assertThat(inline.body().get("results")).hasSize(3);
+        for (JsonNode result : inline.body().get("results")) {
+            assertThat(result.get("success").asBoolean()).isTrue();
+            assertThat(result.get("error").asText()).isEmpty();
+            assertThat(result.get("promptsExecuted").asInt()).isEqualTo(1);
+            assertThat(result.get("contextSteps").asInt()).isEqualTo(1);
+        }
+
+        // > 10 records: 202, fanned out over Kafka, observable until completion.
+        Api.Response queued = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"lead\"}");
+        assertThat(queued.status()).as(queued.raw()).isEqualTo(202);
+        String batchId = queued.body().get("batchId").asText();
+        Api.Response batch = orgA.await("/v1/batch/status/" + batchId,
+                r -> r.status() == 200 && "completed".equals(r.body().get("status").asText()), PATIENCE);
+        assertThat(batch.body().get("processedRecords").asInt()).isEqualTo(12);
+        assertThat(batch.body().get("failedRecords").asInt()).isZero();
+
+        // Record results are projected by records-service from the flows' events (seed 000).
+        Api.Response leadResults = orgA.await("/v1/records/" + leadIds.getFirst() + "/results?includeCount=true",
+                r -> r.status() == 200 && r.body().get("data").size() == 1, PATIENCE);
+        JsonNode leadResult = leadResults.body().get("data").get(0);
+        assertThat(leadResult.get("flowId").asText()).isEqualTo(flowId);
+        assertThat(leadResult.get("flowName").asText()).isEqualTo("Greeting");
+        assertThat(leadResult.get("promptName").asText()).isEqualTo("Greet");
+        assertThat(leadResult.get("result").asText()).startsWith("Local model reply");
+        assertThat(leadResults.body().get("pagination").get("total").asInt()).isEqualTo(1);
+        orgA.await("/v1/records/" + customerIds.getFirst() + "/results",
+                r -> r.status() == 200 && r.body().get("data").size() == 1, PATIENCE);
+
+        // Step results (seed 001): 15 records x 2 steps; the batch alone has 24.
+        Api.Response steps = orgA.get("/v1/flows/" + flowId + "/step-results?limit=100");
+        assertThat(steps.status()).isEqualTo(200);
+        assertThat(steps.body().get("data")).hasSize(30);
+        assertThat(steps.body().get("pagination").get("returned").asInt()).isEqualTo(30);
+        Api.Response batchSteps = orgA.get("/v1/flows/" + flowId + "/step-results?limit=100&batchId=" + batchId);
+        assertThat(batchSteps.body().get("data")).hasSize(24);
+        JsonNode promptStep = null;
+        for (JsonNode step : steps.body().get("data")) {
+            if ("prompt".equals(step.get("stepType").asText())) {
+                promptStep = step;
+            }
+        }
+        assertThat(promptStep).isNotNull();
+        assertThat(promptStep.get("totalTokens").asInt()).isPositive();
+        assertThat(promptStep.get("estimatedCost").asText()).isNotBlank();
+
+        // A schedule on the flow, run now; its run results are filled from flow events (seed 002).
+        Api.Response schedule = orgA.post("/v1/schedules", """
+                {"name":"Hourly customers","target":{"flowId":"%s","recordType":"customer"},
+                 "trigger":{"type":"recurring","cron":"0 * * * *","timezone":"Europe/Paris"}}""".formatted(flowId));
+        assertThat(schedule.status()).as(schedule.raw()).isEqualTo(201);
+        String scheduleId = schedule.body().get("id").asText();
+        Api.Response run = orgA.post("/v1/schedules/" + scheduleId + "/run", "{}");
+        assertThat(run.status()).as(run.raw()).isEqualTo(200);
+        String runId = run.body().get("runId").asText();
+        Api.Response runs = orgA.await("/v1/schedules/" + scheduleId + "/runs",
+                r -> r.status() == 200 && r.body().get("data").size() == 1
+                        && "completed".equals(r.body().get("data").get(0).get("status").asText()), PATIENCE);
+        assertThat(runs.body().get("data").get(0).get("processedRecords").asInt()).isEqualTo(3);
+        Api.Response runResults = orgA.await("/v1/schedules/runs/" + runId + "/results",
+                r -> r.status() == 200 && r.body().get("pagination").get("total").asInt() == 3, PATIENCE);
+        for (JsonNode result : runResults.body().get("data")) {
+            assertThat(result.get("status").asText()).isEqualTo("success");
+            assertThat(result.get("flowId").asText()).isEqualTo(flowId);
+            assertThat(result.get("record").get("type").asText()).isEqualTo("customer");
+        }
+
+        // An agent on the local model; its executions are listed with cursor pagination (seed 004).
+        Api.Response agent = orgA.post("/v1/agents", "{\"name\":\"Helper\",\"config\":{\"model\":\"local\",\"systemPrompt\":\"Be brief.\"}}");
+        assertThat(agent.status()).as(agent.raw()).isEqualTo(201);
+        String agentId = agent.body().get("id").asText();
+        Api.Response executed = orgA.post("/v1/agents/" + agentId + "/execute",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
+        assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
+        Api.Response executions = orgA.get("/v1/agents/" + agentId + "/executions?includeCount=true");
+        assertThat(executions.status()).isEqualTo(200);
+        assertThat(executions.body().get("data")).hasSize(1);
+        assertThat(executions.body().get("data").get(0).get("status").asText()).isEqualTo("completed");
+        assertThat(executions.body().get("pagination").get("totalCount").asInt()).isEqualTo(1);
+
+        // The second organization sees none of it.
+        for (String path : List.of("/v1/records/" + leadIds.getFirst(), "/v1/records/" + leadIds.getFirst() + "/results",
+                "/v1/flows/" + flowId, "/v1/flows/" + flowId + "/step-results", "/v1/batch/status/" + batchId,
+                "/v1/schedules/" + scheduleId, "/v1/schedules/" + scheduleId + "/runs",
+                "/v1/schedules/runs/" + runId + "/results", "/v1/agents/" + agentId, "/v1/agents/" + agentId + "/executions")) {
+            Api.Response hidden = orgB.get(path);
+            assertThat(hidden.status()).as("org B GET " + path + " -> " + hidden.raw()).isEqualTo(404);
+            assertThat(hidden.contentType()).startsWith("application/problem+json");
+        }
+        assertThat(orgB.get("/v1/records?type=lead").body().get("data")).isEmpty();
+        assertThat(orgB.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"lead\"}").status()).isEqualTo(404);
+        assertThat(orgB.post("/v1/agents/" + agentId + "/execute", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void badRequestsAreProblemsNeverServerErrors() {
+        Api anonymous = new Api(platform.gatewayUrl(), null);
+        Api.Response noKey = anonymous.get("/v1/records");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.contentType()).startsWith("application/problem+json");
+        assertThat(new Api(platform.gatewayUrl(), "rt_live_nope").get("/v1/records").status()).isEqualTo(401);
+
+        for (String path : List.of("/v1/records", "/v1/flows", "/v1/schedules", "/v1/agents")) {
+            Api.Response malformed = orgA.post(path, "{\"name\": ");
+            assertThat(malformed.status()).as("POST " + path + " " + malformed.raw()).isEqualTo(400);
+            assertThat(malformed.contentType()).startsWith("application/problem+json");
+            assertThat(malformed.body().get("code").asText()).isNotBlank();
+        }
+        for (String path : List.of("/v1/records?limit=abc", "/v1/records/missing_id", "/v1/flows/missing/step-results",
+                "/v1/agents/missing/executions?cursor=not-a-cursor", "/v1/schedules/runs/missing/results", "/v1/nothing-here")) {
+            Api.Response answer = orgA.get(path);
+            assertThat(answer.status()).as("GET " + path + " " + answer.raw()).isBetween(400, 499);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+    }
+}
