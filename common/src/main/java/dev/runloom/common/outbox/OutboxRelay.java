@@ -54,6 +54,7 @@ public class OutboxRelay {
     private final String source;
     private final int batchSize;
     private final long idlePollMillis;
+    private final boolean autostart;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private volatile Runnable afterSendHook = () -> { };
@@ -63,16 +64,21 @@ public class OutboxRelay {
     public OutboxRelay(TransactionOperations<Connection> transactions, EventProducer producer,
                        @Value("${runloom.service-name}") String serviceName,
                        @Value("${runloom.outbox.relay.batch-size:1000}") int batchSize,
-                       @Value("${runloom.outbox.relay.idle-poll-ms:250}") long idlePollMillis) {
+                       @Value("${runloom.outbox.relay.idle-poll-ms:250}") long idlePollMillis,
+                       @Value("${runloom.outbox.relay.autostart:true}") boolean autostart) {
         this.transactions = transactions;
         this.producer = producer;
         this.source = "urn:runloom:" + serviceName;
         this.batchSize = batchSize;
         this.idlePollMillis = idlePollMillis;
+        this.autostart = autostart;
     }
 
     @EventListener
     void onStartup(StartupEvent event) {
+        if (!autostart) {
+            return; // tests drive relayOnce() themselves
+        }
         running = true;
         thread = Thread.ofPlatform().daemon().name("outbox-relay").start(this::loop);
     }
@@ -88,7 +94,7 @@ public class OutboxRelay {
     }
 
     /** Test seam: runs after the broker acknowledged a batch and before it is marked sent. */
-    void afterSendHook(Runnable hook) {
+    public void afterSendHook(Runnable hook) {
         this.afterSendHook = hook;
     }
 
