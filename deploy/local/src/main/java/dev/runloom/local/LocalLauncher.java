@@ -38,6 +38,7 @@ public final class LocalLauncher {
         System.out.printf("%nRunloom is up in %.1f s%n", (System.nanoTime() - started) / 1e9);
         System.out.println("  API:      " + platform.gatewayUrl() + "/v1");
         System.out.println("  API key:  " + key);
+        System.out.println("  Kafka:    " + platform.kafkaBootstrapServers());
         System.out.println("  Logs:     " + dataDir.resolve("logs"));
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();

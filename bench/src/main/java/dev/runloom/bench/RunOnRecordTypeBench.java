@@ -1,0 +1,232 @@
+package dev.runloom.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runloom.local.LocalPlatform;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Scenario: run-on-record-type over N records with a template + local-model prompt flow.
+ * Measures from the POST that starts the batch to the moment the last record's result is readable
+ * through the public API (records-service's projection, i.e. after execution, events and
+ * projection), and each record's latency (its result's createdAt minus the POST time).
+ *
+ * <p>Usage: {@code bench/run [--records N] [--url http://localhost:8080 --key KEY]}. Without
+ * {@code --url} it starts its own local platform in a temporary directory (and stops it after).
+ */
+public final class RunOnRecordTypeBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CONCURRENCY = 32;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final String baseUrl;
+    private final String key;
+
+    private RunOnRecordTypeBench(String baseUrl, String key) {
+        this.baseUrl = baseUrl;
+        this.key = key;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        int records = Integer.parseInt(options.getOrDefault("records", "10000"));
+        LocalPlatform platform = null;
+        String url = options.get("url");
+        String key = options.getOrDefault("key", System.getenv("RUNLOOM_API_KEY"));
+        if (url == null) {
+            Path home = Path.of(System.getProperty("runloom.home", ".")).toAbsolutePath();
+            Path data = Files.createTempDirectory("runloom-bench");
+            key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
+            System.out.println("Starting a local platform in " + data + " …");
+            platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
+                    List.of(new LocalPlatform.ApiKey(key, "org_bench"))));
+            url = platform.gatewayUrl();
+        }
+        try {
+            new RunOnRecordTypeBench(url, key).run(records);
+        } finally {
+            if (platform != null) {
+                platform.close();
+            }
+        }
+    }
+
+    private void run(int recordCount) throws Exception {
+        String type = "bench_" + Long.toHexString(System.currentTimeMillis());
+        System.out.printf("Creating %,d records of type %s …%n", recordCount, type);
+        long createStart = System.nanoTime();
+        List<String> recordIds = createRecords(type, recordCount);
+        double createSeconds = (System.nanoTime() - createStart) / 1e9;
+
+        JsonNode flow = call("POST", "/v1/flows", """
+                {"name":"Bench flow","flowSteps":[
+                  {"type":"template","name":"Summary","order":1,
+                   "config":{"template":"{{_record.name}} from {{_record.metadata.city}}","outputVariable":"summary"}},
+                  {"type":"prompt","name":"Classify","order":2,
+                   "config":{"model":"local","userPrompt":"Classify this lead: {{summary}}","outputVariable":"label"}}]}""", 201);
+        String flowId = flow.get("id").asText();
+
+        Instant posted = Instant.now();
+        long t0 = System.nanoTime();
+        JsonNode started = call("POST", "/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"" + type + "\"}", -1);
+        double postSeconds = (System.nanoTime() - t0) / 1e9;
+        String batchId = started.get("batchId").asText();
+        System.out.printf("Batch %s accepted in %.3f s; waiting for every result …%n", batchId, postSeconds);
+
+        while (true) {
+            JsonNode status = call("GET", "/v1/batch/status/" + batchId, null, 200);
+            String state = status.get("status").asText();
+            if (!state.equals("queued") && !state.equals("running")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        double batchSeconds = (System.nanoTime() - t0) / 1e9;
+        List<Double> latencies = awaitAllResults(recordIds, posted);
+        double endToEndSeconds = (System.nanoTime() - t0) / 1e9;
+
+        Collections.sort(latencies);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("records", recordCount);
+        figures.put("createRecordsPerSecond", round(recordCount / createSeconds));
+        figures.put("runPostSeconds", round(postSeconds));
+        figures.put("batchCompletedSeconds", round(batchSeconds));
+        figures.put("endToEndSeconds", round(endToEndSeconds));
+        figures.put("endToEndRecordsPerSecond", round(recordCount / endToEndSeconds));
+        figures.put("latencyP50Seconds", round(percentile(latencies, 0.50)));
+        figures.put("latencyP99Seconds", round(percentile(latencies, 0.99)));
+        figures.put("latencyMaxSeconds", round(latencies.getLast()));
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("measuredAt", Instant.now().toString());
+
+        System.out.println();
+        System.out.println("| metric | value |");
+        System.out.println("|---|---|");
+        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
+        Path out = Path.of("bench", "results");
+        Files.createDirectories(out);
+        Path file = out.resolve("run-on-record-type-" + System.currentTimeMillis() + ".json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println("\nJSON written to " + file);
+    }
+
+    private List<String> createRecords(String type, int count) throws Exception {
+        ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+        Semaphore inFlight = new Semaphore(CONCURRENCY);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                inFlight.acquire();
+                done.add(pool.submit(() -> {
+                    try {
+                        JsonNode record = call("POST", "/v1/records", "{\"type\":\"" + type + "\",\"name\":\"Lead " + n
+                                + "\",\"metadata\":{\"city\":\"City " + (n % 50) + "\",\"score\":" + n + "}}", 201);
+                        ids.add(record.get("id").asText());
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** Polls each record's results until every one is readable; returns per-record latencies. */
+    private List<Double> awaitAllResults(List<String> recordIds, Instant posted) throws Exception {
+        List<String> pending = new ArrayList<>(recordIds);
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+        while (!pending.isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(pending.size() + " records still without results after 30 minutes");
+            }
+            List<String> stillPending = Collections.synchronizedList(new ArrayList<>());
+            Semaphore inFlight = new Semaphore(CONCURRENCY);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String id : pending) {
+                    inFlight.acquire();
+                    pool.submit(() -> {
+                        try {
+                            JsonNode results = call("GET", "/v1/records/" + id + "/results?limit=1", null, 200).get("data");
+                            if (results.isEmpty()) {
+                                stillPending.add(id);
+                            } else {
+                                Instant created = Instant.parse(results.get(0).get("createdAt").asText());
+                                latencies.add(Duration.between(posted, created).toNanos() / 1e9);
+                            }
+                        } finally {
+                            inFlight.release();
+                        }
+                        return null;
+                    });
+                }
+            }
+            pending = stillPending;
+            if (!pending.isEmpty()) {
+                Thread.sleep(200);
+            }
+        }
+        return latencies;
+    }
+
+    private JsonNode call(String method, String path, String body, int expectedStatus) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + key)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (expectedStatus > 0 && response.statusCode() != expectedStatus || response.statusCode() >= 400) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
+    }
+}
