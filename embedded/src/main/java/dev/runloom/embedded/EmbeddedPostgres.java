@@ -1,0 +1,196 @@
+package dev.runloom.embedded;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A PostgreSQL server run from zonky's pre-built binaries (PostgreSQL 17, linux-amd64), for the
+ * local launcher and for tests. zonky's binaries are patched to run as root, which Debian's are not.
+ *
+ * <p>With a data directory the cluster survives restarts: zonky runs {@code initdb} only when the
+ * directory holds no {@code postgresql.conf}. Without one, a temporary directory is used and
+ * deleted on {@link #close()}.
+ *
+ * <p>Authentication is {@code trust} (zonky's {@code initdb -A trust}): any password is accepted,
+ * so {@link #password()} is only there for callers that insist on one. The server listens on
+ * localhost only.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    private static final String SUPERUSER = "postgres";
+    /** zonky's own lock file in the data directory; held by the JVM that runs the server. */
+    private static final String ZONKY_LOCK_FILE = "epg-lock";
+
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /** A durable server (fsync and synchronous commit on), as the local launcher wants. */
+    public static EmbeddedPostgres start(Path dataDirOrNull, int portOrZero) {
+        return start(dataDirOrNull, portOrZero, true);
+    }
+
+    /**
+     * @param dataDirOrNull where the cluster lives; {@code null} for a temporary, deleted one
+     * @param portOrZero    TCP port on localhost; 0 picks a free one
+     * @param durable       false trades crash safety for speed (tests): no fsync, no synchronous
+     *                      commit, no full-page writes. A clean {@link #close()} still keeps data.
+     */
+    public static EmbeddedPostgres start(Path dataDirOrNull, int portOrZero, boolean durable) {
+        try {
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setPort(portOrZero)
+                    // first start of a JVM unpacks the binaries; a loaded 2-core box can be slow
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("timezone", "UTC")
+                    // zonky always passes -F (fsync off) and synchronous_commit=off; durable mode
+                    // turns both back on (a later -c on the command line wins over -F).
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    .setServerConfig("full_page_writes", durable ? "on" : "off");
+            if (dataDirOrNull != null) {
+                Path dir = dataDirOrNull.toAbsolutePath();
+                Files.createDirectories(dir);
+                stopOrphanedPostmaster(dir);
+                builder.setDataDirectory(dir).setCleanDataDirectory(false);
+            } else {
+                // Deleted on close (cleanDataDirectory stays true). Placed in zonky's working
+                // directory rather than a plain temp dir because zonky sweeps that one on every
+                // start: a server orphaned by a killed test JVM is stopped there after 10 minutes.
+                builder.setDataDirectory(zonkyWorkingDirectory().resolve(UUID.randomUUID().toString()));
+            }
+            return new EmbeddedPostgres(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirOrNull, e);
+        }
+    }
+
+    public int port() {
+        return pg.getPort();
+    }
+
+    /** Batched inserts are rewritten into multi-row INSERTs: ~15x the write throughput (DESIGN §6). */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database + "?reWriteBatchedInserts=true";
+    }
+
+    public String username() {
+        return SUPERUSER;
+    }
+
+    /** Ignored by the server (trust authentication), but drivers and pools like to have one. */
+    public String password() {
+        return SUPERUSER;
+    }
+
+    /** Creates the database unless it exists; safe to call concurrently from several JVMs. */
+    public void createDatabaseIfMissing(String name) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), username(), password())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + quoteIdentifier(name));
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: someone else won the race
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+    }
+
+    /** Fast shutdown (open sessions are terminated); deletes the data only if it was temporary. */
+    @Override
+    public void close() {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where zonky unpacks its binaries and looks for stale data directories. */
+    private static Path zonkyWorkingDirectory() {
+        return Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+    }
+
+    static String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * A JVM killed with SIGKILL leaves its postmaster running: the next start would then fail, or
+     * worse, talk to the orphan. zonky holds {@code epg-lock} for as long as its JVM lives, so if we
+     * can take that lock the postmaster named in {@code postmaster.pid} has no owner and we stop it.
+     * If the lock is taken, the directory belongs to a live server and we refuse to touch it.
+     */
+    private static void stopOrphanedPostmaster(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (FileOutputStream out = new FileOutputStream(dir.resolve(ZONKY_LOCK_FILE).toFile());
+             FileLock lock = out.getChannel().tryLock()) {
+            if (lock == null) {
+                throw new IllegalStateException("PostgreSQL data directory " + dir + " is in use by another process");
+            }
+            Optional<ProcessHandle> orphan = postmaster(pidFile);
+            if (orphan.isEmpty()) {
+                return; // stale pid file: postgres itself copes with that
+            }
+            ProcessHandle p = orphan.get();
+            p.destroy(); // SIGTERM = smart shutdown; the dead JVM's sessions are already gone
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("orphaned postmaster " + p.pid() + " on " + dir + " did not stop", e);
+            }
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException("PostgreSQL data directory " + dir + " is in use in this JVM", e);
+        }
+    }
+
+    /** The live process named on the first line of postmaster.pid, if it really is a postgres. */
+    private static Optional<ProcessHandle> postmaster(Path pidFile) throws IOException {
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(cmd -> cmd.endsWith("/postgres")).orElse(false));
+    }
+}
