@@ -26,7 +26,11 @@ public record Cursor(Instant at, String id, int offset) {
             if (parts.length != 3) {
                 throw new IllegalArgumentException("parts");
             }
-            return new Cursor(Instant.parse(parts[0]), parts[1], Integer.parseInt(parts[2]));
+            int offset = Integer.parseInt(parts[2]);
+            if (offset < 0 || parts[1].isEmpty()) {
+                throw new IllegalArgumentException("position");
+            }
+            return new Cursor(Instant.parse(parts[0]), parts[1], offset);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw ProblemException.invalidParameter(parameterName, "is not a cursor this API issued");
         }

@@ -5,8 +5,10 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import jakarta.validation.ConstraintViolationException;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Turns every framework error (malformed JSON, unknown route, wrong method, conversion and
@@ -15,31 +17,62 @@ import java.util.List;
  */
 @Singleton
 public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Problem> {
+    /** Parser messages end with the position in the source; clients need the sentence, not that. */
+    private static final Pattern PARSER_LOCATION = Pattern.compile("\\s*(\\n|at \\[Source:).*$", Pattern.DOTALL);
 
     @Override
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
         HttpStatus status = baseResponse.getStatus();
         int code = status.getCode();
-        List<Problem.FieldError> fieldErrors = context.getErrors().stream()
-                .map(e -> new Problem.FieldError(e.getPath().orElse(""), e.getMessage()))
-                .toList();
+        Throwable cause = context.getRootCause().orElse(null);
+        List<Problem.FieldError> fieldErrors = fieldErrors(context, cause);
         String detail = code >= 500
                 ? "An unexpected error occurred; it has been logged"
                 : fieldErrors.stream().map(e -> e.path().isEmpty() ? e.message() : e.path() + ": " + e.message())
                         .reduce((a, b) -> a + "; " + b).orElse(status.getReason());
-        Problem problem = Problem.of(code, status.getReason(), codeFor(status, context), detail, code >= 500 || code == 429);
-        if (code < 500 && fieldErrors.size() > 1) {
+        Problem problem = Problem.of(code, status.getReason(), codeFor(status, cause), detail, code >= 500 || code == 429 || code == 503);
+        if (code < 500 && !fieldErrors.isEmpty() && cause instanceof ConstraintViolationException) {
             problem = problem.withErrors(fieldErrors);
         }
         return baseResponse.contentType(Problem.MEDIA_TYPE).body(problem);
     }
 
-    private static String codeFor(HttpStatus status, ErrorContext context) {
+    private static List<Problem.FieldError> fieldErrors(ErrorContext context, Throwable cause) {
+        if (cause instanceof ConstraintViolationException violations) {
+            return violations.getConstraintViolations().stream()
+                    .map(v -> new Problem.FieldError(bodyPath(v.getPropertyPath().toString()), v.getMessage()))
+                    .sorted((a, b) -> a.path().compareTo(b.path()))
+                    .toList();
+        }
+        return context.getErrors().stream()
+                .map(e -> new Problem.FieldError(e.getPath().orElse(""), clean(e.getMessage())))
+                .toList();
+    }
+
+    /** "create.request.name" → "name": the method and parameter names mean nothing to a client. */
+    private static String bodyPath(String propertyPath) {
+        String[] parts = propertyPath.split("\\.");
+        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : propertyPath;
+    }
+
+    private static String clean(String message) {
+        return message == null ? "" : PARSER_LOCATION.matcher(message).replaceAll("").replace("REDACTED", "").trim();
+    }
+
+    private static boolean isJsonFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.contains("Json") || name.contains("serde") || name.contains("jackson")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String codeFor(HttpStatus status, Throwable cause) {
         return switch (status) {
-            case BAD_REQUEST -> context.getRootCause()
-                    .map(t -> t.getClass().getSimpleName().contains("Json") || t.getClass().getName().contains("serde")
-                            ? "malformed_json" : "bad_request")
-                    .orElse("bad_request");
+            case BAD_REQUEST -> cause instanceof ConstraintViolationException ? "validation_failed"
+                    : isJsonFailure(cause) ? "malformed_json" : "bad_request";
             case NOT_FOUND -> "not_found";
             case METHOD_NOT_ALLOWED -> "method_not_allowed";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";

@@ -1,0 +1,7 @@
+package dev.runloom.agents.agents;
+
+import java.util.List;
+
+/** A new agent and the non-fatal problems noticed while creating it (the API's {@code _warnings}). */
+public record CreatedAgent(Agent agent, List<String> warnings) {
+}

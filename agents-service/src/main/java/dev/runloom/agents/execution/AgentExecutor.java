@@ -1,0 +1,60 @@
+package dev.runloom.agents.execution;
+
+import dev.runloom.agents.agents.Agent;
+import dev.runloom.agents.agents.AgentService;
+import dev.runloom.agents.executions.ExecutionResult;
+import dev.runloom.agents.executions.NewExecution;
+import dev.runloom.common.id.Ids;
+import dev.runloom.common.model.ChatMessage;
+import dev.runloom.common.problem.ProblemException;
+import dev.runloom.common.tenant.Tenant;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Runs an agent once: records the execution, runs the loop, records how it ended. */
+@Singleton
+public class AgentExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentExecutor.class);
+
+    private final AgentService agents;
+    private final AgentLoop loop;
+    private final ExecutionRecorder recorder;
+
+    public AgentExecutor(AgentService agents, AgentLoop loop, ExecutionRecorder recorder) {
+        this.agents = agents;
+        this.loop = loop;
+        this.recorder = recorder;
+    }
+
+    public ExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
+                                    @Nullable String surfaceType) {
+        String surface = surfaceType == null ? SurfaceTypes.API : surfaceType;
+        if (!SurfaceTypes.ALL.contains(surface)) {
+            throw ProblemException.validation("options.surfaceType must be one of "
+                    + String.join(", ", SurfaceTypes.ALL.stream().sorted().toList()));
+        }
+        Agent agent = agents.get(tenant, agentId);
+        AgentSpec spec = AgentSpec.of(agent);
+        NewExecution execution = new NewExecution(Ids.newId("exec"), agent.id(), tenant.organizationId(),
+                tenant.userId(), NewExecution.SOURCE_RUNTYPE_CORE, null, surface,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
+        recorder.start(execution);
+        LoopOutcome outcome;
+        try {
+            outcome = loop.run(spec, messages);
+        } catch (RuntimeException e) {
+            // the loop reports model and tool failures itself; this is a bug, but the row must not stay running
+            LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
+            outcome = new LoopOutcome(List.of(), null, StopReasons.ERROR,
+                    new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
+        }
+        ExecutionResult result = recorder.finish(execution, outcome);
+        return new ExecutionOutcome(execution, result, outcome.error());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.runloom.agents.execution;
+
+import dev.runloom.common.model.ChatMessage;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+/** Body of {@code POST /v1/agents/:id/execute} ("Quick Agent" mode). */
+@Serdeable
+public record ExecuteRequest(@NotEmpty @Size(max = 500) List<@NotNull @Valid Message> messages,
+                             @Nullable @Valid Options options) {
+
+    @Serdeable
+    public record Message(@NotNull @Pattern(regexp = "system|user|assistant", message = "must be system, user or assistant")
+                          String role,
+                          @NotNull String content) {
+    }
+
+    /**
+     * @param streamResponse accepted, but every answer is JSON for now (Server-Sent Events come later)
+     * @param surfaceType    the surface that caused the run; {@code api} when absent
+     */
+    @Serdeable
+    public record Options(@Nullable Boolean streamResponse, @Nullable String surfaceType) {
+    }
+
+    List<ChatMessage> chatMessages() {
+        return messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+    }
+
+    @Nullable
+    String surfaceType() {
+        return options == null || options.surfaceType() == null || options.surfaceType().isBlank()
+                ? null : options.surfaceType().trim();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.runloom.agents.execution;
+
+import dev.runloom.common.model.ModelCall;
+
+import java.time.Instant;
+
+/** One loop iteration: one model call (with its tokens, cost and the price used) and the tools it ran. */
+public record Iteration(int number, ModelCall call, int toolCalls, Instant startedAt, Instant completedAt) {
+}

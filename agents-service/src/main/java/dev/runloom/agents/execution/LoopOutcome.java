@@ -1,0 +1,26 @@
+package dev.runloom.agents.execution;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** How a run of the loop ended. {@code error} is set only when it stopped with {@link StopReasons#ERROR}. */
+public record LoopOutcome(List<Iteration> iterations, @Nullable String finalOutput, String stopReason,
+                          @Nullable LoopError error) {
+
+    public record LoopError(String code, String message) {
+    }
+
+    public boolean failed() {
+        return error != null;
+    }
+
+    public long totalTokens() {
+        return iterations.stream().mapToLong(i -> i.call().response().usage().totalTokens()).sum();
+    }
+
+    public BigDecimal totalCost() {
+        return iterations.stream().map(i -> i.call().cost()).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.runloom.agents.executions;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** An execution row as lists show it (without the heavy agent spec, input messages and output). */
+public record AgentExecution(String id, String agentId, String organizationId, String agentSource,
+                             @Nullable String parentExecutionId, String surfaceType, String status, int iterations,
+                             long totalTokens, BigDecimal totalCost, @Nullable String stopReason,
+                             Instant startedAt, @Nullable Instant completedAt, Instant createdAt) {
+}

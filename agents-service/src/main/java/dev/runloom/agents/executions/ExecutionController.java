@@ -1,0 +1,64 @@
+package dev.runloom.agents.executions;
+
+import dev.runloom.common.pagination.Cursor;
+import dev.runloom.common.pagination.CursorPagination;
+import dev.runloom.common.pagination.Paged;
+import dev.runloom.common.pagination.QueryParams;
+import dev.runloom.common.problem.ProblemException;
+import dev.runloom.common.tenant.Tenant;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.time.Instant;
+
+@Controller("/v1/agents")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ExecutionController {
+    private static final int DEFAULT_LIMIT = 10;
+    private static final int MAX_LIMIT = 100;
+
+    private final ExecutionListing listing;
+
+    public ExecutionController(ExecutionListing listing) {
+        this.listing = listing;
+    }
+
+    /** Style C (cursor) pagination; see {@link ExecutionListing} for the cursors and {@link ExecutionFilter} for the filters. */
+    @Get("/{id}/executions")
+    Paged<AgentExecutionView, CursorPagination> list(Tenant tenant, String id,
+                                                     @Nullable @QueryValue String limit,
+                                                     @Nullable @QueryValue String cursor,
+                                                     @Nullable @QueryValue String includeCount,
+                                                     @Nullable @QueryValue String status,
+                                                     @Nullable @QueryValue String surfaceType,
+                                                     @Nullable @QueryValue String from,
+                                                     @Nullable @QueryValue String to,
+                                                     @Nullable @QueryValue String parentExecutionId,
+                                                     @Nullable @QueryValue String executionId) {
+        int pageSize = QueryParams.intParam(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Cursor position = blankToNull(cursor) == null ? null : Cursor.decode(cursor.trim(), "cursor");
+        boolean count = QueryParams.boolParam(includeCount, "includeCount", false);
+        Instant fromInstant = QueryParams.instantParam(from, "from");
+        Instant toInstant = QueryParams.instantParam(to, "to");
+        if (fromInstant != null && toInstant != null && toInstant.isBefore(fromInstant)) {
+            throw ProblemException.invalidParameter("to", "must not be before 'from'");
+        }
+        ExecutionFilter filter = new ExecutionFilter(tenant.organizationId(), id,
+                QueryParams.enumParam(status, "status", ExecutionStatus.ALL, null), blankToNull(surfaceType),
+                fromInstant, toInstant, blankToNull(parentExecutionId), blankToNull(executionId));
+
+        ExecutionPage page = listing.list(tenant, filter, pageSize, position, count);
+        CursorPagination pagination = new CursorPagination(page.nextCursor(), page.prevCursor(), page.hasMore(),
+                page.hasPrev(), page.limit(), page.currentOffset(), null, null, null);
+        return new Paged<>(page.executions().stream().map(AgentExecutionView::listItem).toList(),
+                page.totalCount() == null ? pagination : pagination.withCount(page.totalCount()));
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,360 @@
+package dev.runloom.agents;
+
+import dev.runloom.common.events.CloudEventCodec;
+import dev.runloom.common.events.Topics;
+import dev.runloom.common.events.contracts.AgentExecutionCompletedV1;
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.model.ChatMessage;
+import dev.runloom.common.model.LocalModel;
+import dev.runloom.common.model.ModelRequest;
+import dev.runloom.common.model.TokenUsage;
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.testsupport.MicronautTestInfra;
+import io.cloudevents.CloudEvent;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Agents and executing them: create/get, validation, the loop's JSON answer and cost, the event, tenancy. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentsApiTest implements TestPropertyProvider {
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private static final String ISO_UTC = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z";
+
+    @Override
+    public Map<String, String> getProperties() {
+        return MicronautTestInfra.serviceProperties("agents");
+    }
+
+    @Inject @Client("/") HttpClient client;
+    @Inject InternalTokens tokens;
+    @Inject JsonMapper json;
+    @Inject Topics topics;
+    @Value("${kafka.bootstrap.servers}") String bootstrap;
+    @Value("${datasources.default.url}") String jdbcUrl;
+    @Value("${datasources.default.username}") String dbUser;
+    @Value("${datasources.default.password}") String dbPassword;
+
+    Api orgA;
+    Api orgB;
+    Api anonymous;
+
+    @BeforeAll
+    void clients() {
+        orgA = new Api(client, json, tokens, Api.tenant("org_a"));
+        orgB = new Api(client, json, tokens, Api.tenant("org_b"));
+        anonymous = new Api(client, json, null, null);
+    }
+
+    @Test
+    void createsAndGetsAnAgentWithDefaults() {
+        Api.Response created = orgA.post("/v1/agents", """
+                {"name": "Support bot", "description": "Answers tickets", "icon": "🤖",
+                 "config": {"systemPrompt": "Be brief.", "temperature": 0.2}}""");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        JsonNode agent = created.body();
+        assertThat(agent.get("id").getStringValue()).startsWith("agent_");
+        assertThat(agent.get("userId").getStringValue()).isEqualTo("user_org_a");
+        assertThat(agent.get("organizationId").getStringValue()).isEqualTo("org_a");
+        assertThat(agent.get("name").getStringValue()).isEqualTo("Support bot");
+        assertThat(agent.get("description").getStringValue()).isEqualTo("Answers tickets");
+        assertThat(agent.get("icon").getStringValue()).isEqualTo("🤖");
+        assertThat(agent.get("agentType").getStringValue()).isEqualTo("runtype");
+        assertThat(agent.get("primaryFlowId").isNull()).isTrue();
+        assertThat(agent.get("status").getStringValue()).isEqualTo("active");
+        assertThat(agent.get("capabilities").isArray()).isTrue();
+        assertThat(agent.get("capabilities").size()).isZero();
+        assertThat(agent.get("publishedVersionId").isNull()).isTrue();
+        assertThat(agent.get("draftVersionId").isNull()).isTrue();
+        assertThat(agent.get("_warnings").isArray()).isTrue();
+        assertThat(agent.get("_warnings").size()).isZero();
+        assertThat(agent.get("createdAt").getStringValue()).matches(ISO_UTC);
+        assertThat(agent.get("updatedAt").getStringValue()).matches(ISO_UTC);
+        JsonNode config = agent.get("config");
+        assertThat(config.get("model").getStringValue()).isEqualTo("local");
+        assertThat(config.get("systemPrompt").getStringValue()).isEqualTo("Be brief.");
+        assertThat(config.get("temperature").getDoubleValue()).isEqualTo(0.2);
+        assertThat(config.get("maxTurns").getIntValue()).isEqualTo(5);
+        assertThat(config.get("maxToolCalls").getIntValue()).isEqualTo(10);
+
+        Api.Response fetched = orgA.get("/v1/agents/" + agent.get("id").getStringValue());
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.body()).isEqualTo(agent);
+
+        Api.Response minimal = orgA.post("/v1/agents", "{\"name\": \"x\"}");
+        assertThat(minimal.status()).as(minimal.raw()).isEqualTo(201);
+        assertThat(minimal.body().get("description").isNull()).isTrue();
+        assertThat(minimal.body().get("config").get("systemPrompt").isNull()).isTrue();
+        assertThat(minimal.body().get("config").get("temperature").getDoubleValue()).isEqualTo(0.7);
+    }
+
+    @Test
+    void aModelNoProviderServesIsAWarningAndItsExecutionsFail() {
+        Api.Response created = orgA.post("/v1/agents", "{\"name\": \"Unserved\", \"config\": {\"model\": \"gpt-nowhere\"}}");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.body().get("_warnings").size()).isEqualTo(1);
+        assertThat(created.body().get("_warnings").get(0).getStringValue()).contains("gpt-nowhere");
+
+        Api.Response executed = orgA.post("/v1/agents/" + created.text("id") + "/execute",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+        assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
+        assertThat(executed.text("status")).isEqualTo("failed");
+        assertThat(executed.text("stopReason")).isEqualTo("error");
+        assertThat(executed.body().get("error").get("code").getStringValue()).isEqualTo("unknown_model");
+        assertThat(executed.body().get("iterations").getIntValue()).isZero();
+        assertThat(executed.text("totalCost")).isEqualTo("0");
+
+        Api.Response listed = orgA.get("/v1/agents/" + created.text("id") + "/executions?status=failed");
+        assertThat(listed.body().get("data").size()).isEqualTo(1);
+        assertThat(listed.body().get("data").get(0).get("stopReason").getStringValue()).isEqualTo("error");
+    }
+
+    @Test
+    void badAgentBodiesAreProblems() {
+        assertProblem(orgA.post("/v1/agents", "{\"name\": "), 400, "malformed_json");
+        assertProblem(orgA.post("/v1/agents", "{}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"\"}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"" + "n".repeat(256) + "\"}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"icon\": \"" + "i".repeat(51) + "\"}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": {\"first\": \"a\"}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": \"fast\"}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"temperature\": \"hot\"}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"temperature\": 2.5}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"temperature\": -0.1}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"maxTurns\": 0}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"maxTurns\": 51}}"), 400, null);
+        assertProblem(orgA.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"maxTurns\": \"many\"}}"), 400, null);
+        Api.Response external = orgA.post("/v1/agents", "{\"name\": \"a\", \"agentType\": \"external\"}");
+        assertProblem(external, 400, "unsupported_agent_type");
+        assertThat(external.text("detail")).contains("external");
+
+        assertProblem(orgA.get("/v1/agents/agent_missing"), 404, "not_found");
+    }
+
+    @Test
+    void executeAnswersJsonPricedFromTheTableAndListsTheExecution() throws Exception {
+        String agentId = orgA.post("/v1/agents", """
+                {"name": "Pricer", "config": {"systemPrompt": "You are terse.", "temperature": 0.3}}""").text("id");
+
+        Api.Response executed = orgA.post("/v1/agents/" + agentId + "/execute", """
+                {"messages": [{"role": "user", "content": "What is the capital of France?"}],
+                 "options": {"streamResponse": true}}""");
+        assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
+        assertThat(executed.contentType()).startsWith("application/json");
+        JsonNode answer = executed.body();
+        String executionId = answer.get("executionId").getStringValue();
+        assertThat(executionId).startsWith("exec_");
+        assertThat(answer.get("agentId").getStringValue()).isEqualTo(agentId);
+        assertThat(answer.get("status").getStringValue()).isEqualTo("completed");
+        assertThat(answer.get("stopReason").getStringValue()).isEqualTo("end_turn");
+        assertThat(answer.get("iterations").getIntValue()).isEqualTo(1);
+        assertThat(answer.get("finalOutput").getStringValue()).contains("What is the capital of France?");
+        assertThat(answer.get("error").isNull()).isTrue();
+        assertThat(answer.get("startedAt").getStringValue()).matches(ISO_UTC);
+        assertThat(answer.get("completedAt").getStringValue()).matches(ISO_UTC);
+        assertThat(answer.get("durationMs").getLongValue()).isGreaterThanOrEqualTo(0);
+
+        // the same request to the deterministic model gives the tokens; the configured price gives the cost
+        TokenUsage usage = new LocalModel().complete(new ModelRequest("local", "You are terse.",
+                List.of(new ChatMessage("user", "What is the capital of France?")), 0.3, null)).usage();
+        BigDecimal expectedCost = new BigDecimal("0.15").multiply(BigDecimal.valueOf(usage.promptTokens()))
+                .add(new BigDecimal("0.60").multiply(BigDecimal.valueOf(usage.completionTokens())))
+                .divide(MILLION);
+        long totalTokens = answer.get("totalTokens").getLongValue();
+        assertThat(totalTokens).isPositive().isEqualTo(usage.totalTokens());
+        assertThat(answer.get("totalCost").isString()).isTrue();
+        assertThat(new BigDecimal(answer.get("totalCost").getStringValue())).isEqualByComparingTo(expectedCost);
+        assertThat(expectedCost.signum()).isPositive();
+
+        // the iteration is stored with the price that produced its cost
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+             PreparedStatement query = connection.prepareStatement("""
+                     SELECT model, prompt_tokens, completion_tokens, cost, price_input_per_million,
+                            price_output_per_million, finish_reason FROM agent_iterations WHERE execution_id = ?""")) {
+            query.setString(1, executionId);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo("local");
+                assertThat(row.getLong(2)).isEqualTo(usage.promptTokens());
+                assertThat(row.getLong(3)).isEqualTo(usage.completionTokens());
+                assertThat(row.getBigDecimal(4)).isEqualByComparingTo(expectedCost);
+                assertThat(row.getBigDecimal(5)).isEqualByComparingTo("0.15");
+                assertThat(row.getBigDecimal(6)).isEqualByComparingTo("0.60");
+                assertThat(row.getString(7)).isEqualTo("stop");
+                assertThat(row.next()).isFalse();
+            }
+        }
+
+        // listed exactly in the shape of seed 004
+        Api.Response listed = orgA.get("/v1/agents/" + agentId + "/executions");
+        assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
+        assertThat(keys(listed.body())).containsExactlyInAnyOrder("data", "pagination");
+        assertThat(listed.body().get("data").size()).isEqualTo(1);
+        JsonNode row = listed.body().get("data").get(0);
+        assertThat(keys(row)).containsExactlyInAnyOrder("id", "agentId", "agentSource", "executionId",
+                "parentExecutionId", "surfaceType", "status", "iterations", "totalCost", "stopReason", "startedAt",
+                "completedAt", "createdAt", "agentSpec", "totalTokens", "inputMessages");
+        assertThat(row.get("id").getStringValue()).isEqualTo(executionId);
+        assertThat(row.get("executionId").getStringValue()).isEqualTo(executionId);
+        assertThat(row.get("agentId").getStringValue()).isEqualTo(agentId);
+        assertThat(row.get("agentSource").getStringValue()).isEqualTo("runtype-core");
+        assertThat(row.get("parentExecutionId").isNull()).isTrue();
+        assertThat(row.get("surfaceType").getStringValue()).isEqualTo("api");
+        assertThat(row.get("status").getStringValue()).isEqualTo("completed");
+        assertThat(row.get("iterations").getIntValue()).isEqualTo(1);
+        assertThat(row.get("totalCost").isString()).isTrue();
+        assertThat(row.get("totalCost").getStringValue()).isEqualTo(answer.get("totalCost").getStringValue());
+        assertThat(row.get("stopReason").getStringValue()).isEqualTo("end_turn");
+        assertThat(row.get("startedAt").getStringValue()).isEqualTo(answer.get("startedAt").getStringValue());
+        assertThat(row.get("completedAt").getStringValue()).isEqualTo(answer.get("completedAt").getStringValue());
+        assertThat(row.get("createdAt").getStringValue()).matches(ISO_UTC);
+        assertThat(row.get("agentSpec").isNull()).isTrue();
+        assertThat(row.get("inputMessages").isNull()).isTrue();
+        assertThat(row.get("totalTokens").isNumber()).isTrue();
+        assertThat(row.get("totalTokens").getLongValue()).isEqualTo(totalTokens);
+        JsonNode pagination = listed.body().get("pagination");
+        assertThat(keys(pagination)).containsExactlyInAnyOrder("nextCursor", "prevCursor", "hasMore", "hasPrev",
+                "limit", "currentOffset");
+        assertThat(pagination.get("nextCursor").isNull()).isTrue();
+        assertThat(pagination.get("prevCursor").isNull()).isTrue();
+        assertThat(pagination.get("hasMore").getBooleanValue()).isFalse();
+        assertThat(pagination.get("hasPrev").getBooleanValue()).isFalse();
+        assertThat(pagination.get("limit").getIntValue()).isEqualTo(10);
+        assertThat(pagination.get("currentOffset").getIntValue()).isZero();
+
+        // the snapshot and the input are stored even though lists leave them out
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+             PreparedStatement query = connection.prepareStatement("""
+                     SELECT agent_spec->'config'->>'systemPrompt', input_messages->0->>'content', final_output
+                     FROM agent_executions WHERE id = ?""")) {
+            query.setString(1, executionId);
+            try (ResultSet stored = query.executeQuery()) {
+                assertThat(stored.next()).isTrue();
+                assertThat(stored.getString(1)).isEqualTo("You are terse.");
+                assertThat(stored.getString(2)).isEqualTo("What is the capital of France?");
+                assertThat(stored.getString(3)).isEqualTo(answer.get("finalOutput").getStringValue());
+            }
+        }
+
+        // AgentExecutionCompletedV1 reaches Kafka as a CloudEvent, keyed by the execution
+        ConsumerRecord<String, byte[]> record = awaitEvent(topics.name(Topics.AGENT_EXECUTIONS), executionId);
+        assertThat(record.key()).isEqualTo(executionId);
+        CloudEvent event = CloudEventCodec.fromRecord(record);
+        assertThat(event.getType()).isEqualTo(EventTypes.AGENT_EXECUTION_COMPLETED);
+        assertThat(event.getSubject()).isEqualTo(executionId);
+        assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
+        AgentExecutionCompletedV1 payload = json.readValue(event.getData().toBytes(), AgentExecutionCompletedV1.class);
+        assertThat(payload.executionId()).isEqualTo(executionId);
+        assertThat(payload.agentId()).isEqualTo(agentId);
+        assertThat(payload.organizationId()).isEqualTo("org_a");
+        assertThat(payload.status()).isEqualTo("completed");
+        assertThat(payload.stopReason()).isEqualTo("end_turn");
+        assertThat(payload.iterations()).isEqualTo(1);
+        assertThat(payload.totalTokens()).isEqualTo(totalTokens);
+        assertThat(payload.totalCost()).isEqualByComparingTo(expectedCost);
+        assertThat(payload.completedAt()).isEqualTo(Instant.parse(answer.get("completedAt").getStringValue()));
+    }
+
+    @Test
+    void badExecuteBodiesAreProblems() {
+        String path = "/v1/agents/" + orgA.post("/v1/agents", "{\"name\": \"Strict\"}").text("id") + "/execute";
+        // (common classifies truncated JSON inside an array as bad_request rather than malformed_json)
+        assertProblem(orgA.post(path, "{\"messages\": ["), 400, null);
+        assertProblem(orgA.post(path, "{}"), 400, null);
+        assertProblem(orgA.post(path, "{\"messages\": []}"), 400, null);
+        assertProblem(orgA.post(path, "{\"messages\": \"hello\"}"), 400, null);
+        assertProblem(orgA.post(path, "{\"messages\": [{\"role\": \"robot\", \"content\": \"hi\"}]}"), 400, null);
+        assertProblem(orgA.post(path, "{\"messages\": [{\"role\": \"user\"}]}"), 400, null);
+        assertProblem(orgA.post(path, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}],"
+                + " \"options\": {\"surfaceType\": \"moon\"}}"), 400, "validation_failed");
+        assertProblem(orgA.post("/v1/agents/agent_missing/execute",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"), 404, "not_found");
+        // nothing was recorded for the refused requests
+        assertThat(orgA.get(path.replace("/execute", "/executions")).body().get("data").size()).isZero();
+    }
+
+    @Test
+    void anotherOrganizationSeesNothingAndNoTokenIsUnauthorized() {
+        String agentId = orgA.post("/v1/agents", "{\"name\": \"Private\"}").text("id");
+        String execute = "/v1/agents/" + agentId + "/execute";
+        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        assertThat(orgA.post(execute, body).status()).isEqualTo(200);
+
+        assertProblem(orgB.get("/v1/agents/" + agentId), 404, "not_found");
+        assertProblem(orgB.get("/v1/agents/" + agentId + "/executions"), 404, "not_found");
+        assertProblem(orgB.post(execute, body), 404, "not_found");
+        assertThat(orgA.get("/v1/agents/" + agentId + "/executions").body().get("data").size()).isEqualTo(1);
+
+        assertProblem(anonymous.get("/v1/agents/" + agentId), 401, "unauthorized");
+        assertProblem(anonymous.get("/v1/agents/" + agentId + "/executions"), 401, "unauthorized");
+        assertProblem(anonymous.post("/v1/agents", "{\"name\": \"x\"}"), 401, "unauthorized");
+        assertProblem(anonymous.post(execute, body), 401, "unauthorized");
+    }
+
+    private static void assertProblem(Api.Response response, int status, String code) {
+        assertThat(response.status()).as(response.raw()).isEqualTo(status);
+        assertThat(response.contentType()).as(response.raw()).startsWith("application/problem+json");
+        assertThat(response.text("code")).as(response.raw()).isNotBlank();
+        if (code != null) {
+            assertThat(response.text("code")).as(response.raw()).isEqualTo(code);
+        }
+        assertThat(response.raw()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static List<String> keys(JsonNode object) {
+        List<String> keys = new ArrayList<>();
+        object.entries().forEach(e -> keys.add(e.getKey()));
+        return keys;
+    }
+
+    private ConsumerRecord<String, byte[]> awaitEvent(String topic, String executionId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "agents-test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(topic));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (executionId.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no event for " + executionId + " on " + topic + " within 30 s");
+    }
+}

@@ -1,0 +1,9 @@
+package dev.runloom.records.records;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.List;
+
+/** Records of a type in id order; {@code nextAfter} is the id to continue after, null at the end. */
+public record RecordRefPage(List<RecordRef> records, @Nullable String nextAfter) {
+}

@@ -1,0 +1,84 @@
+package dev.runloom.records.records;
+
+import dev.runloom.common.events.OutgoingEvent;
+import dev.runloom.common.events.Topics;
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.RecordCreatedV1;
+import dev.runloom.common.id.Ids;
+import dev.runloom.common.outbox.Outbox;
+import dev.runloom.common.problem.ProblemException;
+import dev.runloom.common.tenant.Tenant;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.annotation.Connectable;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Creating and reading records; creation announces itself on the records stream via the outbox. */
+@Singleton
+public class RecordService {
+    private final RecordRepository records;
+    private final Outbox outbox;
+
+    public RecordService(RecordRepository records, Outbox outbox) {
+        this.records = records;
+        this.outbox = outbox;
+    }
+
+    /** @throws ProblemException 409 {@code record_exists} when the organization already has this type + name */
+    @Transactional
+    public Record create(Tenant tenant, NewRecord request) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Record record = new Record(Ids.newId("record"), tenant.organizationId(), tenant.userId(), request.type(),
+                request.name(), request.metadata(), request.messages(), now, now);
+        if (!records.insertIfAbsent(record)) {
+            throw ProblemException.conflict("record_exists",
+                    "A record of type '" + record.type() + "' named '" + record.name() + "' already exists");
+        }
+        outbox.append(new OutgoingEvent(Topics.RECORDS, record.id(), EventTypes.RECORD_CREATED, record.id(),
+                record.organizationId(),
+                new RecordCreatedV1(record.id(), record.organizationId(), record.userId(), record.type(), record.name(),
+                        record.metadata(), record.createdAt())));
+        return record;
+    }
+
+    /** @throws ProblemException 404 when the record does not exist in the tenant's organization */
+    @Connectable
+    public Record get(Tenant tenant, String id) {
+        return records.find(tenant.organizationId(), id)
+                .orElseThrow(() -> ProblemException.notFound("Record", id));
+    }
+
+    /** @throws ProblemException 404 when the record does not exist in the tenant's organization */
+    @Connectable
+    public void requireExists(Tenant tenant, String id) {
+        if (!records.exists(tenant.organizationId(), id)) {
+            throw ProblemException.notFound("Record", id);
+        }
+    }
+
+    /**
+     * A page of records, newest first, after the keyset position ({@code afterAt}, {@code afterId})
+     * of the previous page's last row. Reads one row more than asked to know whether more follow.
+     */
+    @Connectable
+    public RecordSlice list(Tenant tenant, @Nullable String type, @Nullable Instant afterAt, @Nullable String afterId,
+                            int limit, boolean includeCount) {
+        List<Record> rows = records.listNewestFirst(tenant.organizationId(), type, afterAt, afterId, limit + 1);
+        boolean hasMore = rows.size() > limit;
+        Long total = includeCount ? records.count(tenant.organizationId(), type) : null;
+        return new RecordSlice(hasMore ? rows.subList(0, limit) : rows, hasMore, total);
+    }
+
+    /** Records of a type in id order, for batch fan-out; fetches one extra row to know if more follow. */
+    @Connectable
+    public RecordRefPage listByType(Tenant tenant, String type, @Nullable String afterId, int limit) {
+        List<RecordRef> rows = records.listByTypeAfter(tenant.organizationId(), type, afterId, limit + 1);
+        boolean hasMore = rows.size() > limit;
+        List<RecordRef> page = hasMore ? rows.subList(0, limit) : rows;
+        return new RecordRefPage(page, hasMore ? page.get(page.size() - 1).id() : null);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.runloom.records.results;
+
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
+import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.common.inbox.IncomingEvent;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@code record_results} from {@code RecordExecutionCompletedV1}: one row per entry of
+ * {@code results}. Runs inside the inbox transaction with a poll's worth of events and writes them
+ * with one statement. Results of records this service does not know (deleted, or never seen) are
+ * kept: they are history, and the record may simply not have reached us yet.
+ */
+@Singleton
+public class RecordResultsProjector {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordResultsProjector.class);
+
+    private final JsonMapper json;
+    private final RecordResultRepository results;
+
+    public RecordResultsProjector(JsonMapper json, RecordResultRepository results) {
+        this.json = json;
+        this.results = results;
+    }
+
+    /** @throws IllegalArgumentException for an event that lacks what a result needs (it is dead-lettered) */
+    public void project(List<IncomingEvent> events) {
+        List<RecordResult> rows = new ArrayList<>();
+        for (IncomingEvent event : events) {
+            if (!EventTypes.RECORD_EXECUTION_COMPLETED.equals(event.type())) {
+                continue; // other event types on the stream are not ours to project
+            }
+            rows.addAll(toRows(event.id(), event.payload(json, RecordExecutionCompletedV1.class)));
+        }
+        int inserted = results.insertAll(rows);
+        if (inserted < rows.size()) {
+            LOG.debug("{} of {} record results were already stored", rows.size() - inserted, rows.size());
+        }
+    }
+
+    static List<RecordResult> toRows(String eventId, RecordExecutionCompletedV1 execution) {
+        require(execution.organizationId(), "organizationId", eventId);
+        require(execution.executionId(), "executionId", eventId);
+        require(execution.flowId(), "flowId", eventId);
+        require(execution.completedAt(), "completedAt", eventId);
+        require(execution.record(), "record", eventId);
+        require(execution.record().id(), "record.id", eventId);
+        if (execution.results() == null) {
+            return List.of();
+        }
+        List<RecordResult> rows = new ArrayList<>(execution.results().size());
+        for (PromptResultV1 entry : execution.results()) {
+            require(entry, "results[]", eventId);
+            require(entry.resultId(), "results[].resultId", eventId);
+            require(entry.status(), "results[].status", eventId);
+            rows.add(new RecordResult(entry.resultId(), execution.organizationId(), execution.record().id(),
+                    execution.executionId(), execution.batchId(), execution.scheduleRunId(), execution.flowId(),
+                    execution.flowName(), entry.promptId(), entry.promptName(), entry.status(), entry.result(),
+                    entry.model(), entry.promptTokens(), entry.completionTokens(),
+                    entry.cost() == null ? BigDecimal.ZERO : entry.cost(),
+                    execution.completedAt().truncatedTo(ChronoUnit.MILLIS)));
+        }
+        return rows;
+    }
+
+    private static void require(Object value, String field, String eventId) {
+        if (value == null) {
+            throw new IllegalArgumentException("event " + eventId + " has no " + field);
+        }
+    }
+}
