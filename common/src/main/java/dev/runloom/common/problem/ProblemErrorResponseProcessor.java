@@ -59,20 +59,25 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         return message == null ? "" : PARSER_LOCATION.matcher(message).replaceAll("").replace("REDACTED", "").trim();
     }
 
-    private static boolean isJsonFailure(Throwable cause) {
+    /** Syntax errors (the body is not JSON at all) versus JSON of the wrong shape or types. */
+    private static String bodyFailureCode(Throwable cause) {
+        boolean bodyProblem = false;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String name = t.getClass().getName();
-            if (name.contains("Json") || name.contains("serde") || name.contains("jackson")) {
-                return true;
+            if (name.endsWith("JsonParseException") || name.endsWith("JsonEOFException") || name.endsWith("JsonSyntaxException")) {
+                return "malformed_json";
+            }
+            bodyProblem |= name.contains("Json") || name.contains("serde") || name.contains("jackson");
+            if (t.getCause() == t) {
+                break;
             }
         }
-        return false;
+        return bodyProblem ? "invalid_body" : "bad_request";
     }
 
     private static String codeFor(HttpStatus status, Throwable cause) {
         return switch (status) {
-            case BAD_REQUEST -> cause instanceof ConstraintViolationException ? "validation_failed"
-                    : isJsonFailure(cause) ? "malformed_json" : "bad_request";
+            case BAD_REQUEST -> cause instanceof ConstraintViolationException ? "validation_failed" : bodyFailureCode(cause);
             case NOT_FOUND -> "not_found";
             case METHOD_NOT_ALLOWED -> "method_not_allowed";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";

@@ -1,0 +1,56 @@
+package dev.runloom.schedules.results;
+
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
+import dev.runloom.common.events.contracts.RecordRefV1;
+import dev.runloom.common.inbox.IncomingEvent;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One run result per finished record execution that belongs to a schedule run
+ * ({@code scheduleRunId} set). A result may arrive before its batch's started event (two topics,
+ * no order between them): it is stored all the same, since the run itself exists from the fire.
+ */
+@Singleton
+public class RunResultsProjector {
+    private final JsonMapper json;
+    private final RunResultRepository results;
+
+    public RunResultsProjector(JsonMapper json, RunResultRepository results) {
+        this.json = json;
+        this.results = results;
+    }
+
+    /** Runs inside the inbox transaction: a poll's worth of events in one multi-row insert. */
+    public void project(List<IncomingEvent> events) throws SQLException {
+        List<RunResult> rows = new ArrayList<>();
+        for (IncomingEvent event : events) {
+            if (!EventTypes.RECORD_EXECUTION_COMPLETED.equals(event.type())) {
+                continue;
+            }
+            RecordExecutionCompletedV1 execution = event.payload(json, RecordExecutionCompletedV1.class);
+            if (execution.scheduleRunId() != null) {
+                rows.add(toResult(execution));
+            }
+        }
+        results.insertAll(rows);
+    }
+
+    static RunResult toResult(RecordExecutionCompletedV1 e) {
+        Instant completedAt = e.completedAt().truncatedTo(ChronoUnit.MILLIS);
+        String lastResultId = e.results() == null || e.results().isEmpty()
+                ? null : e.results().get(e.results().size() - 1).resultId();
+        RecordRefV1 record = e.record();
+        return new RunResult(e.scheduleRunId(), e.executionId(), e.organizationId(), record.id(), record.name(),
+                record.type(), lastResultId, e.flowId(), e.flowName(), null,
+                e.success() ? RunResult.SUCCESS : RunResult.FAILED, e.error(), completedAt,
+                e.success() ? null : completedAt, e.startedAt().truncatedTo(ChronoUnit.MILLIS));
+    }
+}

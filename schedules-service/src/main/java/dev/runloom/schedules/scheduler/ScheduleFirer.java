@@ -1,0 +1,151 @@
+package dev.runloom.schedules.scheduler;
+
+import dev.runloom.common.events.OutgoingEvent;
+import dev.runloom.common.events.Topics;
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.common.id.Ids;
+import dev.runloom.common.outbox.Outbox;
+import dev.runloom.common.problem.ProblemException;
+import dev.runloom.schedules.runs.ScheduleRun;
+import dev.runloom.schedules.runs.ScheduleRunRepository;
+import dev.runloom.schedules.schedules.Schedule;
+import dev.runloom.schedules.schedules.ScheduleAdvance;
+import dev.runloom.schedules.schedules.ScheduleRepository;
+import dev.runloom.schedules.schedules.TriggerType;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Fires schedules: claims the due ones and, in the same transaction, records a run, moves
+ * {@code next_run_at}, and appends {@code ScheduleRunRequestedV1} to the outbox — so a fire is
+ * either entirely done (and announced after commit) or not at all.
+ *
+ * <p><b>No double fires.</b> Due schedules are claimed with {@code FOR UPDATE SKIP LOCKED}: any
+ * number of scheduler replicas may call {@link #fireDue()} at once; each schedule's fire time is
+ * taken by exactly one of them, because the winner moves {@code next_run_at} past now before it
+ * commits. A unique index on (schedule, fire time) backs this up.
+ *
+ * <p><b>Missed runs.</b> When fire times were missed (the scheduler was down, or behind), the
+ * schedule fires <em>once</em>, for its oldest missed fire time ({@code scheduledFor}), and
+ * {@code next_run_at} moves to the first fire time after now. No catch-up storm: a schedule
+ * that runs a flow over thousands of records every five minutes must not start a dozen copies
+ * after an hour's outage. A one-time schedule fires once however late, then switches off.
+ *
+ * <p><b>No overlapping runs.</b> If the schedule's previous run is still pending or running, the
+ * fire is recorded as a {@code skipped} run ("previous run still running") and no event is sent;
+ * the schedule still advances. A run stuck active for longer than
+ * {@code runloom.scheduler.stuck-run-timeout} no longer blocks, so a lost completion event cannot
+ * stall a schedule forever. Manual runs ({@link #fireNow}) are explicit requests and always run.
+ *
+ * <p>All times come from the injected {@link Clock}.
+ */
+@Singleton
+public class ScheduleFirer {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
+
+    private final TransactionOperations<Connection> transactions;
+    private final ScheduleRepository schedules;
+    private final ScheduleRunRepository runs;
+    private final Outbox outbox;
+    private final CronTimes cronTimes;
+    private final Clock clock;
+    private final SchedulerSettings settings;
+
+    public ScheduleFirer(TransactionOperations<Connection> transactions, ScheduleRepository schedules,
+                         ScheduleRunRepository runs, Outbox outbox, CronTimes cronTimes, Clock clock,
+                         SchedulerSettings settings) {
+        this.transactions = transactions;
+        this.schedules = schedules;
+        this.runs = runs;
+        this.outbox = outbox;
+        this.cronTimes = cronTimes;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Fires up to {@code batchSize} due schedules in one transaction; returns how many it claimed. */
+    public int fireDue() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return transactions.executeWrite(status -> {
+            List<Schedule> due = schedules.claimDue(now, settings.batchSize());
+            if (due.isEmpty()) {
+                return 0;
+            }
+            Set<String> busy = runs.schedulesWithActiveRun(due.stream().map(Schedule::id).toList(),
+                    now.minus(settings.stuckRunTimeout()));
+            List<ScheduleRun> fired = new ArrayList<>(due.size());
+            List<ScheduleAdvance> advances = new ArrayList<>(due.size());
+            List<OutgoingEvent> events = new ArrayList<>(due.size());
+            for (Schedule schedule : due) {
+                String trigger = schedule.triggerType().stored();
+                boolean overlapping = busy.contains(schedule.id());
+                ScheduleRun run = overlapping
+                        ? ScheduleRun.skipped(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
+                                schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now)
+                        : ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
+                                schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now);
+                fired.add(run);
+                advances.add(afterFire(schedule, now, overlapping ? null : now));
+                if (!overlapping) {
+                    events.add(runRequested(schedule, run, now));
+                }
+            }
+            runs.insertAll(fired);
+            schedules.advance(advances);
+            outbox.appendAll(events);
+            LOG.debug("fired {} schedules ({} skipped as overlapping)", due.size(), due.size() - events.size());
+            return due.size();
+        });
+    }
+
+    /** Manual trigger: a run now, exactly like a scheduled fire, leaving the schedule's next fire time alone. */
+    public ScheduleRun fireNow(String organizationId, String scheduleId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return transactions.executeWrite(status -> {
+            Schedule schedule = schedules.lock(organizationId, scheduleId)
+                    .orElseThrow(() -> ProblemException.notFound("Schedule", scheduleId));
+            ScheduleRun run = ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(),
+                    ScheduleRun.TRIGGER_MANUAL, schedule.flowId(), schedule.agentId(), now, now);
+            runs.insertAll(List.of(run));
+            schedules.advance(List.of(new ScheduleAdvance(schedule.id(), schedule.nextRunAt(), schedule.enabled(), now)));
+            outbox.append(runRequested(schedule, run, now));
+            return run;
+        });
+    }
+
+    private ScheduleAdvance afterFire(Schedule schedule, Instant now, Instant lastRunAt) {
+        if (schedule.triggerType() == TriggerType.ONCE) {
+            return new ScheduleAdvance(schedule.id(), null, false, lastRunAt);
+        }
+        try {
+            Optional<Instant> next = cronTimes.nextAfter(schedule.cron(), schedule.zone(), now);
+            return new ScheduleAdvance(schedule.id(), next.orElse(null), true, lastRunAt);
+        } catch (RuntimeException e) {
+            // validated at creation, so only a changed time-zone database gets here; one broken
+            // schedule must not roll back (and so block) the fires of every other one
+            LOG.error("schedule {}: cannot compute the next fire time of '{}' in {}; disabling it",
+                    schedule.id(), schedule.cron(), schedule.timezone(), e);
+            return new ScheduleAdvance(schedule.id(), null, false, lastRunAt);
+        }
+    }
+
+    private static OutgoingEvent runRequested(Schedule schedule, ScheduleRun run, Instant now) {
+        ScheduleRunRequestedV1 payload = new ScheduleRunRequestedV1(run.id(), schedule.id(), schedule.organizationId(),
+                schedule.userId(), schedule.flowId(), schedule.agentId(), schedule.recordType(), schedule.recordIds(),
+                schedule.inputs(), run.trigger(), now);
+        return new OutgoingEvent(Topics.SCHEDULE_RUNS, schedule.id(), EventTypes.SCHEDULE_RUN_REQUESTED, schedule.id(),
+                schedule.organizationId(), payload);
+    }
+}

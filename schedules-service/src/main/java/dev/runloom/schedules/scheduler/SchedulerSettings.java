@@ -1,0 +1,20 @@
+package dev.runloom.schedules.scheduler;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+
+/**
+ * {@code runloom.scheduler.*} as {@link ScheduleFirer} uses it. The other two keys are read where
+ * they act: {@code enabled} by {@link SchedulerLoop}'s {@code @Requires}, {@code poll-interval} by
+ * its {@code @Scheduled} placeholder.
+ *
+ * @param batchSize       schedules claimed per transaction
+ * @param stuckRunTimeout a pending or running run older than this no longer blocks the next fire:
+ *                        a lost completion event must not stall a schedule forever
+ */
+@ConfigurationProperties("runloom.scheduler")
+public record SchedulerSettings(@Bindable(defaultValue = "100") int batchSize,
+                                @Bindable(defaultValue = "6h") Duration stuckRunTimeout) {
+}

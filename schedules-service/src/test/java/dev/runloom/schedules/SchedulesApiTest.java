@@ -1,0 +1,484 @@
+package dev.runloom.schedules;
+
+import dev.runloom.common.events.CloudEventCodec;
+import dev.runloom.common.events.Topics;
+import dev.runloom.common.events.contracts.BatchCompletedV1;
+import dev.runloom.common.events.contracts.BatchStartedV1;
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
+import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.common.events.contracts.RecordRefV1;
+import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.common.id.Ids;
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.schedules.Api.Reply;
+import dev.runloom.testsupport.MicronautTestInfra;
+import io.cloudevents.CloudEvent;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static dev.runloom.schedules.Api.ORG_A;
+import static dev.runloom.schedules.Api.ORG_B;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Schedules over HTTP (create, get, bad input, run now, history, results) and through Kafka: the
+ * run-requested event really leaves, and flows-service's batch and execution events (produced
+ * here as CloudEvents) drive a run to its end and fill its results. The background scheduler is
+ * off in this class so only the runs the tests start exist.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SchedulesApiTest implements TestPropertyProvider {
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final List<String> SCHEDULE_KEYS = List.of("id", "name", "flowId", "agentId", "recordType",
+            "recordIds", "inputs", "triggerType", "cron", "timezone", "runAt", "enabled", "executionOptions",
+            "nextRunAt", "lastRunAt", "productSurfaceId", "organizationId", "userId", "createdAt", "updatedAt");
+    private static final List<String> RUN_KEYS = List.of("id", "scheduleId", "status", "flowId", "agentId",
+            "batchExecutionId", "agentExecutionId", "totalRecords", "processedRecords", "failedRecords", "error",
+            "startedAt", "completedAt", "createdAt");
+    private static final List<String> RESULT_KEYS = List.of("agentExecutionId", "createdAt", "error", "executedAt",
+            "failedAt", "flowId", "flowName", "record", "recordId", "recordResultId", "status");
+
+    @Inject @Client("/") HttpClient client;
+    @Inject InternalTokens tokens;
+    @Inject JsonMapper json;
+    @Inject Topics topics;
+    @Inject TransactionOperations<Connection> transactions;
+    @Property(name = "kafka.bootstrap.servers") String bootstrap;
+
+    Api api;
+    KafkaProducer<String, byte[]> producer;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = MicronautTestInfra.serviceProperties("schedules_api");
+        properties.put("runloom.scheduler.enabled", "false");
+        return properties;
+    }
+
+    @BeforeAll
+    void setUp() {
+        api = new Api(client, tokens, json);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    void tearDown() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    // ---- create and get ----------------------------------------------------------------------
+
+    @Test
+    void createsARecurringScheduleAndReturnsTheFlatObject() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Nightly enrichment");
+        body.put("target", Map.of("flowId", "flow_abc", "recordType", "customers"));
+        body.put("trigger", Map.of("type", "recurring", "cron", "0 8 * * MON-FRI", "timezone", "America/New_York"));
+        body.put("inputs", Map.of("tone", "friendly", "limits", Map.of("max", 3)));
+        body.put("executionOptions", Map.of("chunkSize", 50, "recordConcurrency", 4, "timeoutMs", 60000));
+
+        Reply created = api.post("/v1/schedules", body, ORG_A).assertStatus(201);
+        assertThat(created.body()).containsOnlyKeys("id", "status").containsEntry("status", "created");
+        String id = created.string("id");
+        assertThat(id).startsWith("sched_");
+
+        Reply got = api.get("/v1/schedules/" + id, ORG_A).assertStatus(200);
+        Map<String, Object> s = got.body();
+        assertThat(s).containsOnlyKeys(SCHEDULE_KEYS);
+        assertThat(s).containsEntry("id", id).containsEntry("name", "Nightly enrichment")
+                .containsEntry("flowId", "flow_abc").containsEntry("agentId", null)
+                .containsEntry("recordType", "customers").containsEntry("recordIds", null)
+                .containsEntry("inputs", Map.of("tone", "friendly", "limits", Map.of("max", 3)))
+                .containsEntry("triggerType", "cron").containsEntry("cron", "0 8 * * MON-FRI")
+                .containsEntry("timezone", "America/New_York").containsEntry("runAt", null)
+                .containsEntry("enabled", true)
+                .containsEntry("executionOptions", Map.of("chunkSize", 50, "recordConcurrency", 4, "timeoutMs", 60000))
+                .containsEntry("lastRunAt", null).containsEntry("productSurfaceId", null)
+                .containsEntry("organizationId", "org_a").containsEntry("userId", "user_a");
+        // next 08:00 New York time on a weekday, written as ISO-8601 UTC
+        Instant next = Instant.parse(s.get("nextRunAt").toString());
+        assertThat(next).isAfter(Instant.now());
+        assertThat(next.atZone(ZoneId.of("America/New_York")).getHour()).isEqualTo(8);
+        assertThat(s.get("createdAt").toString()).endsWith("Z");
+        assertThat(s.get("updatedAt")).isEqualTo(s.get("createdAt"));
+    }
+
+    @Test
+    void createsAOneTimeScheduleWithDefaults() {
+        String runAt = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+        String id = api.post("/v1/schedules", """
+                        {"target":{"flowId":"flow_1","recordType":"leads","recordIds":["rec_1","rec_2"]},
+                         "trigger":{"type":"one-time","runAt":"%s"}}""".formatted(runAt), ORG_A)
+                .assertStatus(201).string("id");
+
+        Map<String, Object> s = api.get("/v1/schedules/" + id, ORG_A).assertStatus(200).body();
+        assertThat(s).containsOnlyKeys(SCHEDULE_KEYS);
+        assertThat(s).containsEntry("name", "Untitled schedule").containsEntry("triggerType", "once")
+                .containsEntry("cron", null).containsEntry("timezone", "UTC").containsEntry("runAt", runAt)
+                .containsEntry("nextRunAt", runAt).containsEntry("recordIds", List.of("rec_1", "rec_2"))
+                .containsEntry("inputs", Map.of()).containsEntry("executionOptions", Map.of());
+    }
+
+    @Test
+    void aDisabledScheduleHasNoNextRun() {
+        String id = api.post("/v1/schedules", """
+                {"target":{"flowId":"flow_1","recordType":"leads"},"trigger":{"type":"recurring","cron":"*/5 * * * *"},
+                 "enabled":false}""", ORG_A).assertStatus(201).string("id");
+        assertThat(api.get("/v1/schedules/" + id, ORG_A).body())
+                .containsEntry("enabled", false).containsEntry("nextRunAt", null);
+    }
+
+    @Test
+    void rejectsBadCreateRequestsWithProblems() {
+        String future = Instant.now().plus(1, ChronoUnit.DAYS).toString();
+        String past = Instant.now().minus(1, ChronoUnit.MINUTES).toString();
+        String target = "\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\"}";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"target\": ", "malformed_json");
+        cases.put("{\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        cases.put("{\"target\":{\"recordType\":\"leads\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        cases.put("{\"target\":{\"flowId\":\"flow_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        cases.put("{\"target\":{\"agentId\":\"agent_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "unsupported_target");
+        cases.put("{" + target + "}", "validation_failed");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"weekly\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\"}}", "invalid_cron");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"61 * * * *\"}}", "invalid_cron");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"0 0 * * * *\"}}", "invalid_cron");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"every day\"}}", "invalid_cron");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"0 0 30 2 *\"}}", "invalid_cron");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\",\"timezone\":\"Mars/Olympus\"}}", "invalid_timezone");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\",\"timezone\":\"+02:00\"}}", "invalid_timezone");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"one-time\"}}", "invalid_run_at");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"one-time\",\"runAt\":\"" + past + "\"}}", "invalid_run_at");
+        cases.put("{" + target + ",\"trigger\":{\"type\":\"one-time\",\"runAt\":\"tomorrow\"}}", "invalid_run_at");
+        cases.put("{" + target + ",\"name\":\"" + "n".repeat(201) + "\",\"trigger\":{\"type\":\"one-time\",\"runAt\":\"" + future + "\"}}", "validation_failed");
+
+        cases.forEach((body, code) -> api.post("/v1/schedules", body, ORG_A).assertProblem(400, code));
+    }
+
+    @Test
+    void rejectsWrongTypesAndEmptyBodiesWith4xxProblems() {
+        String trigger = "\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}";
+        List<String> bodies = List.of(
+                "{\"target\":\"flow_1\"," + trigger + "}",
+                "{\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\"},\"trigger\":[1,2]}",
+                "{\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\",\"recordIds\":{\"a\":1}}," + trigger + "}",
+                "{\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\"}," + trigger + ",\"inputs\":[1,2]}",
+                "{\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\"}," + trigger + ",\"enabled\":{\"x\":1}}",
+                "[]",
+                "");
+        for (String body : bodies) {
+            Reply reply = api.post("/v1/schedules", body, ORG_A);
+            assertThat(reply.status()).as("status for %s: %s", body, reply.raw()).isBetween(400, 499);
+            assertThat(reply.contentType()).as(body).startsWith("application/problem+json");
+            assertThat(reply.body()).as(body).containsKey("code");
+            assertThat(reply.raw()).doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void unknownAndForeignSchedulesAre404AndNoTokenIs401() {
+        String id = createRecurring(ORG_A);
+        api.get("/v1/schedules/sched_missing", ORG_A).assertProblem(404, "not_found");
+        api.get("/v1/schedules/" + id, ORG_B).assertProblem(404, "not_found");
+        api.get("/v1/schedules/" + id + "/runs", ORG_B).assertProblem(404, "not_found");
+        api.post("/v1/schedules/" + id + "/run", "", ORG_B).assertProblem(404, "not_found");
+        api.post("/v1/schedules/sched_missing/run", "", ORG_A).assertProblem(404, "not_found");
+        api.get("/v1/schedules/sched_missing/runs", ORG_A).assertProblem(404, "not_found");
+
+        api.send(HttpRequest.GET("/v1/schedules/" + id)).assertProblem(401, "unauthorized");
+        api.send(HttpRequest.POST("/v1/schedules", "{}")).assertProblem(401, "unauthorized");
+        api.send(HttpRequest.GET("/v1/schedules/runs/run_x/results")).assertProblem(401, "unauthorized");
+    }
+
+    // ---- run now, the event, and the run driven by flows-service's events ------------------------
+
+    @Test
+    void runNowPublishesTheRequestAndFlowEventsCompleteTheRun() throws Exception {
+        String scheduleId = createRecurring(ORG_A);
+        Reply started = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200);
+        assertThat(started.body()).containsOnlyKeys("runId", "scheduleId", "status", "batchExecutionId", "agentExecutionId")
+                .containsEntry("scheduleId", scheduleId).containsEntry("status", "pending")
+                .containsEntry("batchExecutionId", null).containsEntry("agentExecutionId", null);
+        String runId = started.string("runId");
+        assertThat(runId).startsWith("run_");
+
+        // the request really reaches Kafka as a CloudEvent keyed by the schedule
+        ConsumerRecord<String, byte[]> record = awaitRecord(topics.name(Topics.SCHEDULE_RUNS),
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(runId));
+        CloudEvent event = CloudEventCodec.fromRecord(record);
+        assertThat(record.key()).isEqualTo(scheduleId);
+        assertThat(event.getType()).isEqualTo(EventTypes.SCHEDULE_RUN_REQUESTED);
+        assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
+        ScheduleRunRequestedV1 requested = json.readValue(event.getData().toBytes(), ScheduleRunRequestedV1.class);
+        assertThat(requested.runId()).isEqualTo(runId);
+        assertThat(requested.scheduleId()).isEqualTo(scheduleId);
+        assertThat(requested.flowId()).isEqualTo("flow_enrich");
+        assertThat(requested.recordType()).isEqualTo("customers");
+        assertThat(requested.trigger()).isEqualTo("manual");
+        assertThat(requested.inputs()).containsEntry("tone", "brief");
+        assertThat(requested.organizationId()).isEqualTo("org_a");
+        assertThat(requested.userId()).isEqualTo("user_a");
+
+        Map<String, Object> pending = onlyRun(scheduleId);
+        assertThat(pending).containsOnlyKeys(RUN_KEYS).containsEntry("id", runId).containsEntry("status", "pending")
+                .containsEntry("flowId", "flow_enrich").containsEntry("batchExecutionId", null)
+                .containsEntry("startedAt", null).containsEntry("totalRecords", 0);
+
+        // flows-service's side: a result before its batch's start event, then the rest
+        String batchId = Ids.newId("batch");
+        Instant t0 = Instant.parse("2026-06-10T15:22:30.125Z");
+        CloudEvent first = execution(runId, batchId, "rec_1", "John Doe", true, t0, t0.plusSeconds(30), "res_1");
+        send(Topics.FLOW_EXECUTIONS, "rec_1", first);
+        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 2, t0));
+        send(Topics.FLOW_EXECUTIONS, "rec_2", execution(runId, batchId, "rec_2", "Jane Roe", true, t0.plusSeconds(1), t0.plusSeconds(40), "res_2"));
+        CloudEvent completed = batchCompleted(runId, batchId, "completed", 2, 0, null, t0, t0.plusSeconds(41));
+        send(Topics.FLOW_BATCHES, batchId, completed);
+
+        Map<String, Object> done = await(() -> onlyRun(scheduleId), run -> "completed".equals(run.get("status")));
+        assertThat(done).containsEntry("batchExecutionId", batchId).containsEntry("totalRecords", 2)
+                .containsEntry("processedRecords", 2).containsEntry("failedRecords", 0).containsEntry("error", null)
+                .containsEntry("startedAt", "2026-06-10T15:22:30.125Z").containsEntry("completedAt", "2026-06-10T15:23:11.125Z");
+        Reply results = await(() -> api.get("/v1/schedules/runs/" + runId + "/results", ORG_A),
+                r -> r.status() == 200 && ((Number) r.pagination().get("total")).intValue() == 2);
+
+        // exactly seed 002's shape
+        assertThat(results.body()).containsOnlyKeys("data", "pagination");
+        assertThat(results.pagination()).containsOnlyKeys("hasMore", "limit", "offset", "total")
+                .containsEntry("hasMore", false).containsEntry("limit", 10).containsEntry("offset", 0).containsEntry("total", 2);
+        Map<String, Object> john = results.data().get(0);
+        assertThat(john).containsOnlyKeys(RESULT_KEYS)
+                .containsEntry("recordId", "rec_1")
+                .containsEntry("record", Map.of("id", "rec_1", "name", "John Doe", "type", "customers"))
+                .containsEntry("recordResultId", "res_1").containsEntry("flowId", "flow_enrich")
+                .containsEntry("flowName", "Enrich customers").containsEntry("agentExecutionId", null)
+                .containsEntry("status", "success").containsEntry("error", null)
+                .containsEntry("executedAt", "2026-06-10T15:23:00.125Z").containsEntry("failedAt", null)
+                .containsEntry("createdAt", "2026-06-10T15:22:30.125Z");
+        assertThat(results.data().get(1)).containsEntry("recordId", "rec_2");
+
+        // paging and the status filter
+        Reply page1 = api.get("/v1/schedules/runs/" + runId + "/results?limit=1", ORG_A).assertStatus(200);
+        assertThat(page1.data()).extracting(r -> r.get("recordId")).containsExactly("rec_1");
+        assertThat(page1.pagination()).containsEntry("hasMore", true).containsEntry("limit", 1).containsEntry("total", 2);
+        Reply page2 = api.get("/v1/schedules/runs/" + runId + "/results?limit=1&offset=1", ORG_A).assertStatus(200);
+        assertThat(page2.data()).extracting(r -> r.get("recordId")).containsExactly("rec_2");
+        assertThat(page2.pagination()).containsEntry("hasMore", false).containsEntry("offset", 1);
+        assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=failed", ORG_A).data()).isEmpty();
+        assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=completed", ORG_A).data()).hasSize(2);
+
+        // redelivered events (same CloudEvent ids), a late start event, and an event for a run we don't know
+        send(Topics.FLOW_EXECUTIONS, "rec_1", first);
+        send(Topics.FLOW_BATCHES, batchId, completed);
+        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 99, t0));
+        CloudEvent stranger = execution("run_unknown", batchId, "rec_1", "John Doe", true, t0, t0, "res_9");
+        send(Topics.FLOW_EXECUTIONS, "rec_1", stranger);
+        // a marker behind them on the same partitions tells us they were all consumed
+        String markerRun = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        send(Topics.FLOW_EXECUTIONS, "rec_1", execution(markerRun, batchId, "rec_1", "John Doe", true, t0, t0, "res_m"));
+        send(Topics.FLOW_BATCHES, batchId, batchStarted(markerRun, "batch_marker", 1, t0));
+        await(() -> api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0),
+                run -> "running".equals(run.get("status")) && Integer.valueOf(1).equals(run.get("processedRecords")));
+        await(() -> api.get("/v1/schedules/runs/" + markerRun + "/results", ORG_A), r -> r.data().size() == 1);
+
+        Map<String, Object> after = api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(1);
+        assertThat(after).isEqualTo(done);
+        assertThat(api.get("/v1/schedules/runs/" + runId + "/results", ORG_A).pagination()).containsEntry("total", 2);
+        assertThat(inboxOutcome(stranger.getId())).isEqualTo("processed");
+
+        // another organization sees nothing
+        api.get("/v1/schedules/runs/" + runId + "/results", ORG_B).assertProblem(404, "not_found");
+    }
+
+    @Test
+    void aBatchThatFailsMarksTheRunFailedAndItsResultsFailed() throws Exception {
+        String scheduleId = createRecurring(ORG_A);
+        String runId = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        String batchId = Ids.newId("batch");
+        Instant t0 = Instant.parse("2026-06-11T09:00:00Z");
+        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 1, t0));
+        send(Topics.FLOW_EXECUTIONS, "rec_9", execution(runId, batchId, "rec_9", "Broken", false, t0, t0.plusSeconds(5), "res_9"));
+        send(Topics.FLOW_BATCHES, batchId, batchCompleted(runId, batchId, "failed", 0, 1, "model timed out", t0, t0.plusSeconds(6)));
+
+        Map<String, Object> run = await(() -> onlyRun(scheduleId), r -> "failed".equals(r.get("status")));
+        assertThat(run).containsEntry("totalRecords", 1).containsEntry("processedRecords", 1)
+                .containsEntry("failedRecords", 1).containsEntry("error", "model timed out");
+        Reply failed = await(() -> api.get("/v1/schedules/runs/" + runId + "/results?status=failed", ORG_A),
+                r -> r.data().size() == 1);
+        assertThat(failed.data().get(0)).containsEntry("status", "failed").containsEntry("error", "boom")
+                .containsEntry("failedAt", "2026-06-11T09:00:05Z").containsEntry("executedAt", "2026-06-11T09:00:05Z");
+        assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=success", ORG_A).data()).isEmpty();
+    }
+
+    @Test
+    void runHistoryIsNewestFirst() {
+        String scheduleId = createRecurring(ORG_A);
+        String first = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        String second = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        Reply history = api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).assertStatus(200);
+        assertThat(history.body()).containsOnlyKeys("data");
+        assertThat(history.data()).extracting(r -> r.get("id")).containsExactly(second, first);
+        assertThat(api.get("/v1/schedules/" + scheduleId, ORG_A).body().get("lastRunAt")).isNotNull();
+    }
+
+    @Test
+    void runResultsRouteAndParametersAreChecked() {
+        String scheduleId = createRecurring(ORG_A);
+        String runId = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        Reply empty = api.get("/v1/schedules/runs/" + runId + "/results", ORG_A).assertStatus(200);
+        assertThat(empty.data()).isEmpty();
+        assertThat(empty.pagination()).containsEntry("total", 0).containsEntry("hasMore", false);
+
+        // routed to the results endpoint, not mistaken for a schedule id
+        Reply missing = api.get("/v1/schedules/runs/run_missing/results", ORG_A).assertProblem(404, "not_found");
+        assertThat(missing.string("detail")).contains("Schedule run 'run_missing'");
+        for (String query : List.of("limit=0", "limit=101", "limit=ten", "offset=-1", "offset=x", "status=done")) {
+            Reply bad = api.get("/v1/schedules/runs/" + runId + "/results?" + query, ORG_A).assertProblem(400, "invalid_parameter");
+            assertThat(bad.string("detail")).contains(query.substring(0, query.indexOf('=')));
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private String createRecurring(Tenant tenant) {
+        return api.post("/v1/schedules", """
+                {"name":"Enrich","target":{"flowId":"flow_enrich","recordType":"customers"},
+                 "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"Europe/Paris"},
+                 "inputs":{"tone":"brief"}}""", tenant).assertStatus(201).string("id");
+    }
+
+    private Map<String, Object> onlyRun(String scheduleId) {
+        List<Map<String, Object>> runs = api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).assertStatus(200).data();
+        assertThat(runs).hasSize(1);
+        return runs.get(0);
+    }
+
+    private CloudEvent execution(String runId, String batchId, String recordId, String name, boolean success,
+                                 Instant startedAt, Instant completedAt, String resultId) throws Exception {
+        RecordExecutionCompletedV1 payload = new RecordExecutionCompletedV1(Ids.newId("exec"), "org_a", "user_a",
+                "flow_enrich", "Enrich customers", null, batchId, runId, new RecordRefV1(recordId, name, "customers"),
+                success ? "completed" : "failed", success, success ? null : "boom", startedAt, completedAt,
+                completedAt.toEpochMilli() - startedAt.toEpochMilli(), 1, 2, 120, new BigDecimal("0.0001"),
+                List.of(new PromptResultV1("res_first", "prompt_1", "Summarise", "completed", "ok", "local", 10, 5, BigDecimal.ZERO),
+                        new PromptResultV1(resultId, "prompt_2", "Classify", "completed", "ok", "local", 10, 5, BigDecimal.ZERO)));
+        return cloudEvent(EventTypes.RECORD_EXECUTION_COMPLETED, payload.executionId(), payload);
+    }
+
+    private CloudEvent batchStarted(String runId, String batchId, int records, Instant at) throws Exception {
+        return cloudEvent(EventTypes.BATCH_STARTED, batchId,
+                new BatchStartedV1(batchId, "org_a", "flow_enrich", "Enrich customers", "customers", records, false, runId, at));
+    }
+
+    private CloudEvent batchCompleted(String runId, String batchId, String status, int ok, int failed, String error,
+                                      Instant startedAt, Instant completedAt) throws Exception {
+        return cloudEvent(EventTypes.BATCH_COMPLETED, batchId, new BatchCompletedV1(batchId, "org_a", "flow_enrich",
+                "customers", ok + failed, ok, failed, status, error, runId, startedAt, completedAt, BigDecimal.ONE));
+    }
+
+    private CloudEvent cloudEvent(String type, String subject, Object payload) throws Exception {
+        return CloudEventCodec.build(Ids.newId("evt"), "urn:runloom:flows-service", type, subject, "org_a", null,
+                OffsetDateTime.now(ZoneOffset.UTC), json.writeValueAsBytes(payload));
+    }
+
+    private void send(String topicBase, String key, CloudEvent event) throws Exception {
+        producer.send(CloudEventCodec.toRecord(topics.name(topicBase), key, event)).get(30, TimeUnit.SECONDS);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> wanted) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wanted.test(record)) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching record on " + topic + " within " + DEADLINE);
+    }
+
+    private String inboxOutcome(String eventId) {
+        return transactions.executeRead(status -> {
+            try (PreparedStatement select = status.getConnection().prepareStatement(
+                    "SELECT outcome FROM runloom_inbox WHERE event_id = ?")) {
+                select.setString(1, eventId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Polls until the value satisfies the condition (deadline 30 s); returns the last value. */
+    static <T> T await(Supplier<T> value, Predicate<T> condition) {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        T last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = value.get();
+            if (condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("condition not met within " + DEADLINE + "; last value: " + last);
+    }
+}
