@@ -43,11 +43,12 @@ final class ChildService {
         return "http://127.0.0.1:" + port;
     }
 
-    void start(Path home, Map<String, String> env) throws IOException {
+    void start(Path home, Map<String, String> env, List<String> systemProperties) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC", "-Dmicronaut.environments=local",
-                "-cp", classpath(home), spec.mainClass()));
+        command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC"));
+        command.addAll(systemProperties);
+        command.addAll(List.of("-cp", classpath(home), spec.mainClass()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

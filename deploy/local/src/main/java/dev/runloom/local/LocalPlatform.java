@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,13 +79,17 @@ public final class LocalPlatform implements AutoCloseable {
         ApiKey first = options.apiKeys().getFirst();
         env.put("RUNLOOM_API_KEY", first.key());
         env.put("RUNLOOM_ORG_ID", first.organizationId());
-        StringJoiner extra = new StringJoiner(",");
-        options.apiKeys().stream().skip(1).forEach(k -> extra.add(k.organizationId() + ":" + k.key()));
-        env.put("RUNLOOM_EXTRA_API_KEYS", extra.toString());
+        // Further keys (other organizations) go to the gateway as indexed configuration properties.
+        List<String> keyProperties = new ArrayList<>();
+        for (int i = 1; i < options.apiKeys().size(); i++) {
+            ApiKey key = options.apiKeys().get(i);
+            keyProperties.add("-Drunloom.gateway.api-keys[" + (i - 1) + "].key=" + key.key());
+            keyProperties.add("-Drunloom.gateway.api-keys[" + (i - 1) + "].organization-id=" + key.organizationId());
+        }
 
         // Start all JVMs at once (they wait for nothing but PostgreSQL and Kafka), then wait for each.
         for (ChildService child : children) {
-            child.start(options.home(), env);
+            child.start(options.home(), env, child == gateway ? keyProperties : List.of());
         }
         ExecutorService waiters = Executors.newFixedThreadPool(children.size());
         try {

@@ -1,0 +1,180 @@
+package dev.runloom.gateway.routing;
+
+import dev.runloom.common.problem.Problem;
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.gateway.auth.ApiKeyAuthFilter;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.http.body.ByteBody;
+import io.micronaut.http.annotation.Filter;
+import io.micronaut.http.client.ProxyHttpClient;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.filter.HttpServerFilter;
+import io.micronaut.http.filter.ServerFilterChain;
+import io.micronaut.http.filter.ServerFilterPhase;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Forwards an authenticated {@code /v1} request to the service that owns its path, over HTTP with
+ * {@link ProxyHttpClient}: method, path, query, body and headers go through as they came, and the
+ * service's answer (status, headers, body — problems included) comes back untouched and streamed
+ * (SSE included). Request bodies with a Content-Length stream through; a chunked one is first received
+ * whole, within {@code micronaut.server.max-request-size}. The caller's credentials stay here: the service gets a short-lived signed internal token
+ * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it never proceeds to
+ * a local route, the gateway has none under {@code /v1}.
+ */
+@Filter("/v1/**")
+public class ProxyFilter implements HttpServerFilter {
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyFilter.class);
+
+    private final ProxyHttpClient client;
+    private final ServiceRoutes routes;
+    private final InternalTokens tokens;
+    private final long maxRequestSize;
+
+    public ProxyFilter(ProxyHttpClient client, ServiceRoutes routes, InternalTokens tokens,
+                       @Value("${micronaut.server.max-request-size:10485760}") long maxRequestSize) {
+        this.client = client;
+        this.routes = routes;
+        this.tokens = tokens;
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.LAST.order();
+    }
+
+    @Override
+    public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        Optional<Tenant> tenant = request.getAttribute(ApiKeyAuthFilter.TENANT_ATTRIBUTE, Tenant.class);
+        if (tenant.isEmpty()) {
+            // only reachable if the auth filter was disabled or reordered: fail closed
+            return Publishers.just(problem(Problem.of(401, "Unauthorized", "missing_api_key", "No API key", false)));
+        }
+        String rawPath = request.getUri().getRawPath();
+        Optional<ServiceRoutes.Route> route = routes.resolve(rawPath);
+        if (route.isEmpty()) {
+            return Publishers.just(problem(Problem.of(404, "Not Found", "not_found",
+                    "No endpoint " + request.getMethodName() + " " + rawPath, false)));
+        }
+        long contentLength = request.getContentLength();
+        if (contentLength > maxRequestSize) {
+            return Publishers.just(tooLarge());
+        }
+        String requestId = Optional.ofNullable(request.getHeaders().get(REQUEST_ID_HEADER))
+                .filter(id -> !id.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
+        if (contentLength < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)
+                && request instanceof ServerHttpRequest<?> serverRequest) {
+            // A chunked body announces no length: receive it whole (≤ the limit) before forwarding.
+            // Streamed, an oversized one would be cut off half-sent and leave the service waiting
+            // for the rest of a request that never comes.
+            return Mono.fromFuture(() -> serverRequest.byteBody().split(ByteBody.SplitBackpressureMode.FASTEST).buffer())
+                    .flatMapMany(buffered -> {
+                        buffered.close(); // only its size mattered; the original body is forwarded
+                        return forward(request, route.get(), tenant.get(), requestId);
+                    })
+                    .onErrorResume(error -> tooLarge(error)
+                            ? Flux.<MutableHttpResponse<?>>just(tooLarge().header(REQUEST_ID_HEADER, requestId))
+                            : Flux.error(error));
+        }
+        return forward(request, route.get(), tenant.get(), requestId);
+    }
+
+    private Flux<MutableHttpResponse<?>> forward(HttpRequest<?> request, ServiceRoutes.Route route, Tenant tenant,
+                                                 String requestId) {
+        MutableHttpRequest<?> forwarded = request.mutate().uri(target(route.baseUrl(), request.getUri()));
+        forwarded.getHeaders()
+                .remove(HttpHeaders.AUTHORIZATION)
+                .remove(ApiKeyAuthFilter.API_KEY_HEADER)
+                .remove(InternalTokens.HEADER)
+                .set(InternalTokens.HEADER, tokens.sign(tenant))
+                .set(REQUEST_ID_HEADER, requestId);
+        return Flux.from(client.proxy(forwarded))
+                .<MutableHttpResponse<?>>map(response -> {
+                    if (!response.getHeaders().contains(REQUEST_ID_HEADER)) {
+                        response.header(REQUEST_ID_HEADER, requestId);
+                    }
+                    return response;
+                })
+                .onErrorResume(error -> Flux.<MutableHttpResponse<?>>just(failure(route, request, requestId, error)));
+    }
+
+    private MutableHttpResponse<?> failure(ServiceRoutes.Route route, HttpRequest<?> request, String requestId,
+                                           Throwable error) {
+        MutableHttpResponse<?> response;
+        if (tooLarge(error)) {
+            response = tooLarge();
+        } else if (find(error, ReadTimeoutException.class) != null) {
+            LOG.warn("{} did not answer {} {} in time (request {})", route.service(), request.getMethodName(),
+                    request.getPath(), requestId);
+            response = problem(Problem.of(504, "Gateway Timeout", "upstream_timeout",
+                    "The " + route.service() + " did not answer in time", true));
+        } else {
+            LOG.warn("{} unreachable for {} {} (request {}): {}", route.service(), request.getMethodName(),
+                    request.getPath(), requestId, error.toString());
+            response = problem(Problem.of(503, "Service Unavailable", "service_unavailable",
+                    "The " + route.service() + " is unavailable; retry shortly", true));
+        }
+        return response.header(REQUEST_ID_HEADER, requestId);
+    }
+
+    private static boolean tooLarge(Throwable error) {
+        HttpStatusException status = find(error, HttpStatusException.class);
+        return find(error, ContentLengthExceededException.class) != null
+                || status != null && status.getStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    private MutableHttpResponse<?> tooLarge() {
+        return problem(Problem.of(413, "Payload Too Large", "payload_too_large",
+                "Request bodies are limited to " + maxRequestSize + " bytes", false));
+    }
+
+    private static MutableHttpResponse<Problem> problem(Problem problem) {
+        return HttpResponse.<Problem>status(HttpStatus.valueOf(problem.status()))
+                .contentType(Problem.MEDIA_TYPE)
+                .body(problem);
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The service's URL for this request, built from the raw (still encoded) path and query so they
+     * reach the service byte for byte: a UriBuilder would re-encode them ({@code %20} → {@code +}).
+     */
+    static URI target(URI base, URI requested) {
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        String query = requested.getRawQuery();
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + requested.getRawPath()
+                + (query == null ? "" : "?" + query));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.runloom.gateway.routing;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which service answers which part of {@code /v1}: a path belongs to a prefix when it equals it or
+ * continues it with {@code /} ({@code /v1/records/x} is records', {@code /v1/recordsx} nobody's).
+ */
+@Singleton
+public class ServiceRoutes {
+    private final List<Route> routes;
+
+    public ServiceRoutes(@Value("${runloom.services.records-url:`http://localhost:8081`}") URI records,
+                         @Value("${runloom.services.flows-url:`http://localhost:8082`}") URI flows,
+                         @Value("${runloom.services.schedules-url:`http://localhost:8083`}") URI schedules,
+                         @Value("${runloom.services.agents-url:`http://localhost:8084`}") URI agents) {
+        this.routes = List.of(
+                new Route("/v1/records", "records-service", records),
+                new Route("/v1/flows", "flows-service", flows),
+                new Route("/v1/flow-versions", "flows-service", flows),
+                new Route("/v1/flow-steps", "flows-service", flows),
+                new Route("/v1/batch", "flows-service", flows),
+                new Route("/v1/schedules", "schedules-service", schedules),
+                new Route("/v1/agents", "agents-service", agents),
+                new Route("/v1/agent-versions", "agents-service", agents));
+    }
+
+    /** The route for a raw request path, if any service serves it. */
+    public Optional<Route> resolve(String rawPath) {
+        for (Route route : routes) {
+            if (rawPath.equals(route.prefix()) || rawPath.startsWith(route.prefix() + "/")) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public record Route(String prefix, String service, URI baseUrl) {
+    }
+}
