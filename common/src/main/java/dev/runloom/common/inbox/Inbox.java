@@ -194,7 +194,7 @@ public class Inbox {
 
     /** A failure worth retrying later rather than dead-lettering. */
     public static final class TransientFailure extends RuntimeException {
-        TransientFailure(Throwable cause) {
+        public TransientFailure(Throwable cause) {
             super(cause);
         }
     }

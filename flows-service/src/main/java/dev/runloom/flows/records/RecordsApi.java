@@ -1,0 +1,27 @@
+package dev.runloom.flows.records;
+
+import dev.runloom.common.tenant.InternalTokens;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+
+/**
+ * records-service's internal keyset-paged read of the records of a type: the one synchronous
+ * cross-service call (DESIGN §3), made when a batch starts because it needs the set as of now.
+ */
+@Client("${runloom.services.records-url}")
+public interface RecordsApi {
+
+    @Get("/internal/records{?type,after,limit}")
+    RecordsPage list(@QueryValue String type, @Nullable @QueryValue String after, @QueryValue int limit,
+                     @Header(InternalTokens.HEADER) String token);
+
+    @Serdeable
+    record RecordsPage(@Nullable List<SourceRecord> data, @Nullable String nextAfter) {
+    }
+}

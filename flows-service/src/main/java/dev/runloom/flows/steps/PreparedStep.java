@@ -1,0 +1,15 @@
+package dev.runloom.flows.steps;
+
+import java.util.Map;
+
+/** A step ready to run: thread-safe, shared by every execution of its flow version. */
+public interface PreparedStep {
+
+    /**
+     * Runs the step against the execution context ({@code _record}, earlier outputs,
+     * {@code previous_output}).
+     *
+     * @throws RuntimeException when the step fails; its message becomes the step's error message
+     */
+    StepOutput run(Map<String, Object> context);
+}

@@ -1,0 +1,20 @@
+package dev.runloom.flows.steps;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.Map;
+
+/**
+ * One step of a flow version, as stored (in the version's {@code steps} JSON) and as answered in
+ * {@code flowSteps}: {@code config} holds the per-type settings with defaults already filled in.
+ */
+@Serdeable
+public record StepDefinition(String id, String type, String name, int order, boolean enabled,
+                             Map<String, Object> config) {
+
+    /** Where the step's output lands in the execution context. */
+    public String outputVariable() {
+        Object variable = config.get(StepConfig.OUTPUT_VARIABLE);
+        return variable instanceof String s ? s : StepConfig.defaultOutputVariable(name);
+    }
+}

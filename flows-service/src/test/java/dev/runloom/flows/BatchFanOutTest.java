@@ -1,0 +1,223 @@
+package dev.runloom.flows;
+
+import dev.runloom.common.events.CloudEventCodec;
+import dev.runloom.common.events.Topics;
+import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.testsupport.MicronautTestInfra;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static dev.runloom.flows.Api.ORG_A;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Large batches (202, fanned out over Kafka, counted to completion) and batches started by schedule runs. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BatchFanOutTest implements TestPropertyProvider {
+    private final FakeRecordsService records = new FakeRecordsService();
+    private Map<String, String> properties;
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    InternalTokens tokens;
+    @Inject
+    JsonMapper json;
+    private Api api;
+    private EventCollector events;
+    private KafkaProducer<String, byte[]> producer;
+    private String flowId;
+
+    @Override
+    public Map<String, String> getProperties() {
+        properties = MicronautTestInfra.serviceProperties("flows");
+        properties.put("runloom.services.records-url", records.url());
+        return properties;
+    }
+
+    @BeforeAll
+    void setUp() {
+        api = new Api(client, tokens, json);
+        String prefix = properties.get("runloom.kafka.topic-prefix");
+        events = new EventCollector(properties.get("kafka.bootstrap.servers"),
+                List.of(prefix + Topics.FLOW_EXECUTIONS, prefix + Topics.FLOW_BATCHES), json);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.get("kafka.bootstrap.servers"));
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        records.add("org_a", "lead", "lead", 12);
+        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of("name", "Qualify leads", "flowSteps", List.of(
+                Map.of("type", "template", "name", "Profile", "config",
+                        Map.of("template", "{{_record.name}} ({{_record.metadata.industry}})")),
+                Map.of("type", "prompt", "name", "Qualify", "config",
+                        Map.of("userPrompt", "Qualify {{profile}}", "responseFormat", "json")))));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        flowId = (String) created.body().get("id");
+    }
+
+    @AfterAll
+    void tearDown() throws InterruptedException {
+        producer.close();
+        events.close();
+        records.close();
+    }
+
+    @Test
+    void largeBatchesAreQueuedAndCompletedByTheWorkers() {
+        Api.Reply reply = api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "lead"));
+
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(202);
+        String batchId = (String) reply.body().get("batchId");
+        assertThat(batchId).startsWith("batch_");
+        assertThat(reply.body()).isEqualTo(Map.of("success", true, "batchId", batchId, "flowId", flowId,
+                "recordType", "lead", "recordCount", 12, "executedImmediately", false, "status", "queued",
+                "successCount", 0, "failureCount", 0, "results", List.of()));
+        // 12 records came in pages of at most 5 from records-service
+        assertThat(records.requests).contains("org_a lead null", "org_a lead lead_05", "org_a lead lead_10");
+
+        Map<String, Object> status = awaitFinished(batchId);
+        assertThat(status).containsOnlyKeys("batchExecutionId", "flowId", "status", "totalRecords", "processedRecords",
+                "failedRecords", "successCount", "progress", "startedAt", "completedAt", "totalCostUsd");
+        assertThat(status).containsEntry("batchExecutionId", batchId).containsEntry("flowId", flowId)
+                .containsEntry("status", "completed").containsEntry("totalRecords", 12)
+                .containsEntry("processedRecords", 12).containsEntry("failedRecords", 0)
+                .containsEntry("successCount", 12).containsEntry("progress", 100);
+        assertThat((String) status.get("completedAt")).endsWith("Z");
+        assertThat(status.get("totalCostUsd")).isInstanceOf(Number.class);
+        BigDecimal total = new BigDecimal(status.get("totalCostUsd").toString());
+        assertThat(total).isPositive();
+
+        List<EventCollector.Event> executions = events.await(EventTypes.RECORD_EXECUTION_COMPLETED,
+                e -> batchId.equals(e.data().get("batchId")), 12);
+        assertThat(executions).hasSize(12);
+        assertThat(executions).extracting(EventCollector.Event::key).doesNotHaveDuplicates();
+        BigDecimal sum = executions.stream().map(e -> new BigDecimal(e.data().get("totalCost").toString()))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(sum).isEqualByComparingTo(total);
+        assertThat(events.await(EventTypes.BATCH_STARTED, e -> batchId.equals(e.key()), 1)).singleElement()
+                .satisfies(e -> assertThat(e.data()).containsEntry("executedImmediately", false)
+                        .containsEntry("recordCount", 12).containsEntry("flowName", "Qualify leads"));
+        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> batchId.equals(e.key()), 1)).singleElement()
+                .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
+                        .containsEntry("successCount", 12).containsEntry("failureCount", 0));
+
+        Api.Reply steps = api.get(ORG_A, "/v1/flows/" + flowId + "/step-results?limit=100&batchId=" + batchId);
+        assertThat(steps.list("data")).hasSize(24).allSatisfy(r -> assertThat(r).containsEntry("status", "completed"));
+        assertThat(steps.list("data")).filteredOn(r -> "prompt".equals(r.get("stepType"))).hasSize(12)
+                .allSatisfy(r -> assertThat((String) r.get("resolvedPrompt")).matches("Qualify Company lead \\d+ \\(industry-\\d+\\)"));
+    }
+
+    @Test
+    void aScheduleRunStartsAFannedOutBatchCarryingTheRunId() throws Exception {
+        String runId = "run_" + UUID.randomUUID();
+        requestScheduleRun(runId, "org_a", flowId, "lead", null);
+
+        EventCollector.Event completed = events.await(EventTypes.BATCH_COMPLETED,
+                e -> runId.equals(e.data().get("scheduleRunId")), 1).getFirst();
+        assertThat(completed.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
+                .containsEntry("flowId", flowId).containsEntry("organizationId", "org_a").containsEntry("error", null);
+        String batchId = completed.key();
+        assertThat(events.await(EventTypes.BATCH_STARTED, e -> batchId.equals(e.key()), 1)).singleElement()
+                .satisfies(e -> assertThat(e.data()).containsEntry("scheduleRunId", runId)
+                        .containsEntry("executedImmediately", false));
+        assertThat(events.await(EventTypes.RECORD_EXECUTION_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")), 12))
+                .hasSize(12).allSatisfy(e -> assertThat(e.data()).containsEntry("batchId", batchId));
+        assertThat(api.get(ORG_A, "/v1/batch/status/" + batchId).body()).containsEntry("status", "completed")
+                .containsEntry("processedRecords", 12);
+
+        // a run over listed records of the type runs just those
+        String listedRun = "run_" + UUID.randomUUID();
+        requestScheduleRun(listedRun, "org_a", flowId, "lead", List.of("lead_02", "lead_07", "lead_99"));
+        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> listedRun.equals(e.data().get("scheduleRunId")), 1))
+                .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("recordCount", 2));
+    }
+
+    @Test
+    void aScheduleRunThatCannotStartEndsAsAFailedBatch() throws Exception {
+        String unknownFlow = "run_" + UUID.randomUUID();
+        requestScheduleRun(unknownFlow, "org_a", "flow_does_not_exist", "lead", null);
+        String otherOrg = "run_" + UUID.randomUUID();
+        requestScheduleRun(otherOrg, "org_b", flowId, "lead", null); // org_a's flow, requested for org_b
+
+        for (String runId : List.of(unknownFlow, otherOrg)) {
+            EventCollector.Event failed = events.await(EventTypes.BATCH_COMPLETED,
+                    e -> runId.equals(e.data().get("scheduleRunId")), 1).getFirst();
+            assertThat(failed.data()).containsEntry("status", "failed").containsEntry("recordCount", 0)
+                    .containsEntry("successCount", 0).containsEntry("failureCount", 0);
+            assertThat((String) failed.data().get("error")).contains("was not found");
+        }
+        assertThat(events.matching(EventTypes.BATCH_STARTED,
+                e -> unknownFlow.equals(e.data().get("scheduleRunId")) || otherOrg.equals(e.data().get("scheduleRunId"))))
+                .isEmpty();
+    }
+
+    @Test
+    void aScheduleRunWaitsForRecordsServiceInsteadOfFailing() throws Exception {
+        records.down(true);
+        String runId = "run_" + UUID.randomUUID();
+        try {
+            requestScheduleRun(runId, "org_a", flowId, "lead", null);
+            // it is retried while records-service is down (each attempt reaches the fake) …
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (records.refusedRequests.get() < 3) {
+                assertThat(Instant.now()).as("retries while records-service is down").isBefore(deadline);
+                EventCollector.sleep(100);
+            }
+            assertThat(events.matching(EventTypes.BATCH_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")))).isEmpty();
+        } finally {
+            records.down(false);
+        }
+        // … and completes once it is back
+        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")), 1))
+                .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("status", "completed")
+                        .containsEntry("recordCount", 12));
+    }
+
+    private Map<String, Object> awaitFinished(String batchId) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            Api.Reply status = api.get(ORG_A, "/v1/batch/status/" + batchId);
+            assertThat(status.status()).as(status.raw()).isEqualTo(200);
+            if (status.body().get("completedAt") != null || Instant.now().isAfter(deadline)) {
+                return status.body();
+            }
+            assertThat(status.body().get("status")).isIn("queued", "running");
+            EventCollector.sleep(200);
+        }
+    }
+
+    /** Publishes a run request the way schedules-service does: a CloudEvent on the schedule runs topic. */
+    private void requestScheduleRun(String runId, String org, String flow, String recordType, List<String> recordIds)
+            throws Exception {
+        ScheduleRunRequestedV1 run = new ScheduleRunRequestedV1(runId, "sched_test", org, "user_sched", flow, null,
+                recordType, recordIds, null, "manual", Instant.now());
+        var event = CloudEventCodec.build("evt_" + UUID.randomUUID(), "urn:runloom:schedules-service",
+                EventTypes.SCHEDULE_RUN_REQUESTED, "sched_test", org, null, Instant.now().atOffset(ZoneOffset.UTC),
+                json.writeValueAsBytes(run));
+        producer.send(CloudEventCodec.toRecord(properties.get("runloom.kafka.topic-prefix") + Topics.SCHEDULE_RUNS,
+                "sched_test", event)).get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.runloom.flows;
+
+import dev.runloom.common.events.CloudEventCodec;
+import io.cloudevents.CloudEvent;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** Reads the service's published topics for real, from the beginning, in a background thread. */
+final class EventCollector implements AutoCloseable {
+
+    record Event(String topic, String key, String type, String subject, String organizationId, Map<String, Object> data) {
+    }
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final JsonMapper json;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EventCollector(String bootstrapServers, List<String> topics, JsonMapper json) {
+        this.json = json;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-collector-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(topics);
+        thread = Thread.ofPlatform().daemon().name("test-event-collector").start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                CloudEvent event = CloudEventCodec.fromRecord(record);
+                Object org = event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION);
+                events.add(new Event(record.topic(), record.key(), event.getType(), event.getSubject(),
+                        org == null ? null : org.toString(), parse(event.getData().toBytes())));
+            }
+        }
+        consumer.close();
+    }
+
+    private Map<String, Object> parse(byte[] data) {
+        try {
+            return json.readValue(data, Argument.mapOf(String.class, Object.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (30 s at most) until at least {@code count} events match; returns the matching ones. */
+    List<Event> await(String type, Predicate<Event> filter, int count) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            List<Event> matching = matching(type, filter);
+            if (matching.size() >= count || Instant.now().isAfter(deadline)) {
+                return matching;
+            }
+            sleep(100);
+        }
+    }
+
+    List<Event> matching(String type, Predicate<Event> filter) {
+        return events.stream().filter(e -> e.type().equals(type)).filter(filter).toList();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(5000);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.runloom.flows;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.MicronautTestInfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TEST DOUBLE of records-service: a real HTTP server on 127.0.0.1 serving
+ * {@code GET /internal/records?type=&after=&limit=} from an in-memory list, per organization, the
+ * way the real service is specified to (keyset pages ordered by id, {@code nextAfter} null on the
+ * last page). It verifies the internal token like the real service would. Pages hold at most
+ * {@link #MAX_PAGE} records whatever {@code limit} says, so paging is exercised with few records.
+ * {@link #down(boolean)} makes it answer 503, as a records-service that is unavailable.
+ */
+final class FakeRecordsService implements AutoCloseable {
+    static final int MAX_PAGE = 5;
+
+    private final HttpServer server;
+    private final InternalTokens tokens = new InternalTokens(MicronautTestInfra.TEST_INTERNAL_SECRET);
+    private final Map<String, List<Map<String, Object>>> recordsByOrgAndType = new HashMap<>();
+    private final AtomicBoolean down = new AtomicBoolean();
+    /** Requests answered 503 while down. */
+    final AtomicInteger refusedRequests = new AtomicInteger();
+    /** Every request served: "org type after". */
+    final List<String> requests = new CopyOnWriteArrayList<>();
+
+    FakeRecordsService() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/internal/records", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void down(boolean isDown) {
+        down.set(isDown);
+    }
+
+    /** Adds records {@code <prefix>_01 …} of a type to an organization; metadata.industry and .index are set. */
+    synchronized List<Map<String, Object>> add(String org, String type, String idPrefix, int count) {
+        List<Map<String, Object>> added = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("id", String.format("%s_%02d", idPrefix, i));
+            record.put("name", "Company " + idPrefix + " " + i);
+            record.put("type", type);
+            record.put("metadata", Map.of("industry", "industry-" + i, "index", i));
+            added.add(record);
+        }
+        List<Map<String, Object>> list = recordsByOrgAndType.computeIfAbsent(org + "|" + type, k -> new ArrayList<>());
+        list.addAll(added);
+        list.sort(Comparator.comparing(r -> (String) r.get("id")));
+        return added;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (down.get()) {
+                refusedRequests.incrementAndGet();
+                respond(exchange, 503, "{\"code\":\"unavailable\"}");
+                return;
+            }
+            String token = exchange.getRequestHeaders().getFirst(InternalTokens.HEADER);
+            Tenant tenant;
+            try {
+                tenant = tokens.verify(token == null ? "" : token);
+            } catch (RuntimeException e) {
+                respond(exchange, 401, "{\"code\":\"unauthorized\"}");
+                return;
+            }
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            String type = query.get("type");
+            String after = query.get("after");
+            int limit = Math.min(MAX_PAGE, Integer.parseInt(query.getOrDefault("limit", "100")));
+            requests.add(tenant.organizationId() + " " + type + " " + after);
+            List<Map<String, Object>> all;
+            synchronized (this) {
+                all = List.copyOf(recordsByOrgAndType.getOrDefault(tenant.organizationId() + "|" + type, List.of()));
+            }
+            List<Map<String, Object>> page = all.stream()
+                    .filter(r -> after == null || ((String) r.get("id")).compareTo(after) > 0)
+                    .limit(limit + 1L).toList();
+            boolean more = page.size() > limit;
+            List<Map<String, Object>> data = more ? page.subList(0, limit) : page;
+            StringBuilder body = new StringBuilder("{\"data\":[");
+            for (int i = 0; i < data.size(); i++) {
+                Map<String, Object> r = data.get(i);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> metadata = (Map<String, Object>) r.get("metadata");
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(r.get("id")).append("\",\"name\":\"")
+                        .append(r.get("name")).append("\",\"type\":\"").append(r.get("type"))
+                        .append("\",\"metadata\":{\"industry\":\"").append(metadata.get("industry"))
+                        .append("\",\"index\":").append(metadata.get("index")).append("}}");
+            }
+            body.append("],\"nextAfter\":")
+                    .append(more ? "\"" + data.getLast().get("id") + "\"" : "null").append('}');
+            respond(exchange, 200, body.toString());
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> params = new HashMap<>();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return params;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.runloom.flows;
+
+import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.testsupport.MicronautTestInfra;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.runloom.flows.Api.ORG_A;
+import static dev.runloom.flows.Api.ORG_B;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Flows (create/get), and every endpoint's answers to bad input, unknown ids, other orgs and no token. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlowsApiTest implements TestPropertyProvider {
+    private final FakeRecordsService records = new FakeRecordsService();
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    InternalTokens tokens;
+    @Inject
+    JsonMapper json;
+    private Api api;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = MicronautTestInfra.serviceProperties("flows");
+        p.put("runloom.services.records-url", records.url());
+        return p;
+    }
+
+    @BeforeAll
+    void setUp() {
+        api = new Api(client, tokens, json);
+    }
+
+    @AfterAll
+    void tearDown() {
+        records.close();
+    }
+
+    static Map<String, Object> templateStep(String name, String template) {
+        return Map.of("type", "template", "name", name, "config", Map.of("template", template));
+    }
+
+    @Test
+    void createsAndGetsAFlowWithStepsInOrder() {
+        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of(
+                "name", "Enrich customers",
+                "description", "Describe, then summarize",
+                // "steps" is accepted as a synonym of "flowSteps"; order wins over list position
+                "steps", List.of(
+                        Map.of("type", "prompt", "name", "Summarize It", "order", 2,
+                                "config", Map.of("userPrompt", "Summarize {{previous_output}}")),
+                        Map.of("id", "my_step", "type", "template", "name", "Describe", "order", 1, "enabled", true,
+                                "config", Map.of("template", "{{_record.name}}", "outputVariable", "described")))));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        Map<String, Object> flow = created.body();
+        assertThat(flow).containsOnlyKeys("id", "name", "description", "flowSteps", "userId", "organizationId",
+                "createdAt", "updatedAt", "lastRunAt", "stepCount", "status");
+        assertThat((String) flow.get("id")).startsWith("flow_");
+        assertThat(flow).containsEntry("name", "Enrich customers").containsEntry("description", "Describe, then summarize")
+                .containsEntry("userId", "user_a").containsEntry("organizationId", "org_a")
+                .containsEntry("lastRunAt", null).containsEntry("stepCount", 2).containsEntry("status", "active");
+        assertThat((String) flow.get("createdAt")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+        List<Map<String, Object>> steps = created.list("flowSteps");
+        assertThat(steps).extracting(s -> s.get("name")).containsExactly("Describe", "Summarize It");
+        assertThat(steps.get(0)).containsOnlyKeys("id", "type", "name", "order", "enabled", "config")
+                .containsEntry("id", "my_step").containsEntry("order", 1).containsEntry("enabled", true);
+        assertThat(steps.get(0).get("config")).isEqualTo(Map.of("template", "{{_record.name}}", "outputVariable", "described"));
+        assertThat((String) steps.get(1).get("id")).startsWith("step_");
+        assertThat(steps.get(1)).containsEntry("order", 2).containsEntry("enabled", true);
+        // defaults made explicit: the local model, and an output variable from the step name
+        assertThat(steps.get(1).get("config")).isEqualTo(Map.of("userPrompt", "Summarize {{previous_output}}",
+                "model", "local", "outputVariable", "summarize_it"));
+
+        Api.Reply fetched = api.get(ORG_A, "/v1/flows/" + flow.get("id"));
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.body()).isEqualTo(flow);
+
+        // another organization's flow is exactly as missing as a missing one
+        api.get(ORG_B, "/v1/flows/" + flow.get("id")).problem(404, "not_found");
+        api.get(ORG_A, "/v1/flows/flow_nope").problem(404, "not_found");
+        Api.Reply noToken = api.send(HttpRequest.GET("/v1/flows/" + flow.get("id")), null);
+        noToken.problem(401, "unauthorized");
+    }
+
+    @Test
+    void flowStepsWinOverStepsAndAFlowMayHaveNoSteps() {
+        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of("name", "Both",
+                "flowSteps", List.of(templateStep("A", "a")), "steps", List.of(templateStep("B", "b"), templateStep("C", "c"))));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.list("flowSteps")).extracting(s -> s.get("name")).containsExactly("A");
+
+        Api.Reply empty = api.post(ORG_A, "/v1/flows", Map.of("name", "Empty"));
+        assertThat(empty.status()).isEqualTo(201);
+        assertThat(empty.body()).containsEntry("stepCount", 0).containsEntry("description", null);
+        assertThat(empty.list("flowSteps")).isEmpty();
+    }
+
+    @Test
+    void rejectsInvalidFlows() {
+        api.post(ORG_A, "/v1/flows", Map.of("description", "no name")).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "  ")).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "x".repeat(256))).problem(400, "validation_failed");
+
+        Api.Reply unsupported = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                templateStep("Fine", "ok"),
+                Map.of("type", "fetch-url", "name", "Fetch page", "config", Map.of("http", Map.of("url", "http://x"))))));
+        unsupported.problem(400, "unsupported_step_type");
+        assertThat((String) unsupported.body().get("detail")).contains("Fetch page").contains("fetch-url")
+                .contains("prompt, template");
+
+        Api.Reply noTemplate = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "name", "Render", "config", Map.of("outputVariable", "x")))));
+        noTemplate.problem(400, "validation_failed");
+        assertThat((String) noTemplate.body().get("detail")).contains("Render").contains("config.template");
+
+        Api.Reply noPrompt = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("systemPrompt", "be nice")))));
+        noPrompt.problem(400, "validation_failed");
+        assertThat((String) noPrompt.body().get("detail")).contains("Ask").contains("config.userPrompt");
+
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", 42))))).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", "hi", "responseFormat", "xml")))))
+                .problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("name", "No type", "config", Map.of())))).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "config", Map.of("template", "x"))))).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("id", "same", "type", "template", "name", "One", "config", Map.of("template", "1")),
+                Map.of("id", "same", "type", "template", "name", "Two", "config", Map.of("template", "2")))))
+                .problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                templateStep("Same Name", "1"), templateStep("same name", "2")))).problem(400, "validation_failed");
+        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "name", "T", "config", Map.of("template", "x", "outputVariable", "_record")))))
+                .problem(400, "validation_failed");
+
+        Api.Reply badLiquid = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                templateStep("Broken", "{% if _record.name %}never closed"))));
+        badLiquid.problem(400, "invalid_template");
+        assertThat((String) badLiquid.body().get("detail")).contains("Broken");
+
+        api.postRaw(ORG_A, "/v1/flows", "{\"name\": \"F\", ").problem(400, "malformed_json");
+        Api.Reply wrongType = api.postRaw(ORG_A, "/v1/flows", "{\"name\": \"F\", \"flowSteps\": \"not a list\"}");
+        assertThat(wrongType.status()).as(wrongType.raw()).isEqualTo(400);
+        assertThat(wrongType.contentType()).startsWith("application/problem+json");
+        assertThat(wrongType.body()).containsKey("code");
+        api.send(HttpRequest.POST("/v1/flows", Map.of("name", "F")), null).problem(401, "unauthorized");
+    }
+
+    @Test
+    void runOnRecordTypeRejectsBadInput() {
+        String flowId = (String) api.post(ORG_A, "/v1/flows", Map.of("name", "Runnable",
+                "flowSteps", List.of(templateStep("T", "{{_record.name}}")))).body().get("id");
+        String run = "/v1/flows/" + flowId + "/run-on-record-type";
+
+        api.post(ORG_A, run, Map.of()).problem(400, "validation_failed");
+        api.post(ORG_A, run, Map.of("recordType", "")).problem(400, "validation_failed");
+        api.postRaw(ORG_A, run, "{\"recordType\": ").problem(400, "malformed_json");
+        api.post(ORG_A, "/v1/flows/flow_missing/run-on-record-type", Map.of("recordType", "customer"))
+                .problem(404, "not_found");
+        api.post(ORG_B, run, Map.of("recordType", "customer")).problem(404, "not_found");
+        api.send(HttpRequest.POST(run, Map.of("recordType", "customer")), null).problem(401, "unauthorized");
+
+        // records-service unavailable: 503, retryable, and nothing was started
+        records.down(true);
+        try {
+            Api.Reply unavailable = api.post(ORG_A, run, Map.of("recordType", "customer"));
+            unavailable.problem(503, "records_unavailable");
+            assertThat(unavailable.body()).containsEntry("retryable", true);
+        } finally {
+            records.down(false);
+        }
+        assertThat(api.get(ORG_A, "/v1/flows/" + flowId).body().get("lastRunAt")).isNull();
+    }
+
+    @Test
+    void stepResultsAndBatchStatusRejectBadInput() {
+        String flowId = (String) api.post(ORG_A, "/v1/flows", Map.of("name", "Listed",
+                "flowSteps", List.of(templateStep("T", "x")))).body().get("id");
+        String base = "/v1/flows/" + flowId + "/step-results";
+
+        Api.Reply empty = api.get(ORG_A, base);
+        assertThat(empty.status()).isEqualTo(200);
+        assertThat(empty.list("data")).isEmpty();
+        assertThat(empty.map("pagination")).isEqualTo(Map.of("limit", 25, "offset", 0, "returned", 0, "hasMore", false));
+
+        for (String bad : List.of("limit=abc", "limit=0", "limit=101", "offset=-1", "offset=100001", "offset=x",
+                "sortBy=name", "sortOrder=up", "from=yesterday", "to=2024-13-45", "status=done",
+                "from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z")) {
+            Api.Reply reply = api.get(ORG_A, base + "?" + bad);
+            reply.problem(400, "invalid_parameter");
+            String parameter = bad.startsWith("from=2024") ? "from" : bad.substring(0, bad.indexOf('='));
+            assertThat((String) reply.body().get("detail")).as(bad).contains("'" + parameter + "'");
+        }
+        assertThat(api.get(ORG_A, base + "?limit=100&offset=100000&sortBy=durationMs&sortOrder=ASC&status=failed"
+                + "&from=2024-06-01&to=2024-06-02T00:00:00Z").status()).isEqualTo(200);
+
+        api.get(ORG_A, "/v1/flows/flow_missing/step-results").problem(404, "not_found");
+        api.get(ORG_B, base).problem(404, "not_found");
+        api.send(HttpRequest.GET(base), null).problem(401, "unauthorized");
+
+        api.get(ORG_A, "/v1/batch/status/batch_missing").problem(404, "not_found");
+        api.send(HttpRequest.GET("/v1/batch/status/batch_missing"), null).problem(401, "unauthorized");
+    }
+}
