@@ -148,6 +148,9 @@ public class Inbox {
     /** Infrastructure errors (connection lost, serialization conflicts) are retried, not dead-lettered. */
     static void rethrowIfTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransientFailure transientFailure) {
+                throw transientFailure;
+            }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if (sql instanceof java.sql.SQLTransientException || sql instanceof java.sql.SQLRecoverableException
@@ -192,7 +195,10 @@ public class Inbox {
         }
     }
 
-    /** A failure worth retrying later rather than dead-lettering. */
+    /**
+     * A failure worth retrying later rather than dead-lettering: a handler throws it when a
+     * dependency (another service, a provider) is down, so the batch is read again later.
+     */
     public static final class TransientFailure extends RuntimeException {
         public TransientFailure(Throwable cause) {
             super(cause);

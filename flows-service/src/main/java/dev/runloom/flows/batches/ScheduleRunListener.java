@@ -14,7 +14,6 @@ import io.micronaut.json.JsonMapper;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.sql.SQLTransientConnectionException;
 import java.util.List;
 
 /**
@@ -52,11 +51,8 @@ public class ScheduleRunListener {
             try {
                 batches.startForScheduleRun(run);
             } catch (RecordsUnavailableException e) {
-                // records-service is down: not the event's fault. The inbox treats a transient
-                // connection error in the cause chain as "read this batch again later" (its own
-                // TransientFailure cannot be constructed outside common).
-                throw new IllegalStateException("schedule run " + run.runId() + " waits for records-service",
-                        new SQLTransientConnectionException(e.getMessage(), "08001", e));
+                // records-service is down: not the event's fault, so read this batch again later
+                throw new Inbox.TransientFailure(e);
             }
         }
     }
