@@ -3,8 +3,11 @@ package dev.runloom.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
@@ -21,12 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of two organizations. Nothing is mocked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
     private LocalPlatform platform;
+    private LocalPlatform.Options options;
     private Api orgA;
     private Api orgB;
 
@@ -39,8 +44,9 @@ class PlatformEndToEndTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        platform = LocalPlatform.start(new LocalPlatform.Options(home, dataDir, port,
-                List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta"))));
+        options = new LocalPlatform.Options(home, dataDir, port,
+                List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")));
+        platform = LocalPlatform.start(options);
         orgA = new Api(platform.gatewayUrl(), keyA);
         orgB = new Api(platform.gatewayUrl(), keyB);
     }
@@ -53,6 +59,7 @@ class PlatformEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void recordsFlowsSchedulesAndAgentsEndToEnd() {
         // Records: 12 leads and 3 customers.
         List<String> leadIds = new ArrayList<>();
@@ -184,6 +191,7 @@ class PlatformEndToEndTest {
     }
 
     @Test
+    @Order(2)
     void badRequestsAreProblemsNeverServerErrors() {
         Api anonymous = new Api(platform.gatewayUrl(), null);
         Api.Response noKey = anonymous.get("/v1/records");
@@ -203,5 +211,21 @@ class PlatformEndToEndTest {
             assertThat(answer.status()).as("GET " + path + " " + answer.raw()).isBetween(400, 499);
             assertThat(answer.contentType()).startsWith("application/problem+json");
         }
+    }
+
+    @Test
+    @Order(3)
+    void dataSurvivesARestart() throws Exception {
+        Api.Response created = orgA.post("/v1/records", "{\"type\":\"memo\",\"name\":\"Kept across restarts\"}");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        String id = created.body().get("id").asText();
+
+        platform.close();
+        platform = LocalPlatform.start(options);
+
+        Api.Response again = orgA.get("/v1/records/" + id);
+        assertThat(again.status()).as(again.raw()).isEqualTo(200);
+        assertThat(again.body().get("name").asText()).isEqualTo("Kept across restarts");
+        assertThat(orgA.post("/v1/records", "{\"type\":\"memo\",\"name\":\"Kept across restarts\"}").status()).isEqualTo(409);
     }
 }
