@@ -66,7 +66,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     // turns both back on (a later -c on the command line wins over -F).
                     .setServerConfig("fsync", durable ? "on" : "off")
                     .setServerConfig("synchronous_commit", durable ? "on" : "off")
-                    .setServerConfig("full_page_writes", durable ? "on" : "off");
+                    .setServerConfig("full_page_writes", durable ? "on" : "off")
+                    // A durable server belongs to the launcher, which stops it after the services
+                    // that use it; zonky's own JVM hook would stop it under their feet on Ctrl-C.
+                    .setRegisterShutdownHook(!durable);
             if (dataDirOrNull != null) {
                 Path dir = dataDirOrNull.toAbsolutePath();
                 Files.createDirectories(dir);
