@@ -8,8 +8,12 @@ import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResu
 import dev.runloom.common.events.contracts.RecordRefV1;
 import dev.runloom.common.inbox.DeadLetters;
 import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.records.TestApi.Reply;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.Poll;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
@@ -19,11 +23,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +43,11 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import static dev.runloom.records.TestApi.ORG_A;
-import static dev.runloom.records.TestApi.ORG_B;
+import static dev.runloom.records.RecordsFixtures.ORG_A;
+import static dev.runloom.records.RecordsFixtures.ORG_B;
+import static dev.runloom.records.RecordsFixtures.createRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,8 +66,8 @@ class RecordResultsTest implements TestPropertyProvider {
     @Inject TransactionOperations<Connection> transactions;
     @Property(name = "kafka.bootstrap.servers") String bootstrap;
 
-    TestApi api;
-    KafkaProducer<String, byte[]> producer;
+    ApiClient<Tenant> api;
+    KafkaTestTopics kafka;
 
     @Override
     public Map<String, String> getProperties() {
@@ -77,21 +76,18 @@ class RecordResultsTest implements TestPropertyProvider {
 
     @BeforeAll
     void setUp() {
-        api = new TestApi(client, tokens, json);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        api = new ApiClient<>(client, json, InternalTokens.HEADER, tokens::sign);
+        kafka = new KafkaTestTopics(bootstrap);
     }
 
     @AfterAll
     void tearDown() {
-        producer.close(Duration.ofSeconds(5));
+        kafka.close();
     }
 
     @Test
     void projectsResultsAndServesThemWithFiltersPagingAndCounts() {
-        String recordId = (String) api.createRecord(ORG_A, "leads", "Lead 1", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 1", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         send(execution("exec-1-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-1-" + u, "step_p1", "User Signup Validation", "completed", null),
@@ -170,7 +166,7 @@ class RecordResultsTest implements TestPropertyProvider {
 
     @Test
     void theSameResultDeliveredTwiceIsStoredOnce() {
-        String recordId = (String) api.createRecord(ORG_A, "leads", "Lead 2", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 2", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         RecordExecutionCompletedV1 execution = execution("exec-d-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-a-" + u, "step_p1", "Validation", "completed", null),
@@ -191,17 +187,17 @@ class RecordResultsTest implements TestPropertyProvider {
 
     @Test
     void unprocessableMessagesAreDeadLetteredAndLaterEventsStillProject() {
-        String recordId = (String) api.createRecord(ORG_A, "leads", "Lead 3", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 3", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         String topic = topics.name(Topics.FLOW_EXECUTIONS);
         byte[] garbage = ("not a cloud event " + u).getBytes(StandardCharsets.UTF_8);
         byte[] incomplete = ("{\"executionId\":\"exec-x-" + u + "\"}").getBytes(StandardCharsets.UTF_8);
 
-        produce(new ProducerRecord<>(topic, recordId, garbage));
-        produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-bad-" + u, "urn:test",
+        kafka.produce(new ProducerRecord<>(topic, recordId, garbage));
+        kafka.produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-bad-" + u, "urn:test",
                 EventTypes.RECORD_EXECUTION_COMPLETED, "exec-x-" + u, "org_a", null, OffsetDateTime.now(), incomplete)));
         // not ours to project: ignored, neither stored nor dead-lettered
-        produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-other-type-" + u, "urn:test",
+        kafka.produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-other-type-" + u, "urn:test",
                 "runloom.flows.something-else.v1", "x", "org_a", null, OffsetDateTime.now(), "{}".getBytes(StandardCharsets.UTF_8))));
         // a record this service does not know: still history, stored
         send(execution("exec-u-" + u, "record_unknown_" + u, "flow_a", "Onboarding Flow", T0,
@@ -214,8 +210,7 @@ class RecordResultsTest implements TestPropertyProvider {
         awaitStored("res-unknown-" + u);
 
         String dlq = Topics.deadLetterTopic(topic);
-        List<ConsumerRecord<String, byte[]>> dead = TestApi.readTopic(bootstrap, dlq, read -> read.size() >= 2,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = kafka.read(dlq, 2, Duration.ofSeconds(30));
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder(new String(garbage, StandardCharsets.UTF_8), new String(incomplete, StandardCharsets.UTF_8));
@@ -251,63 +246,34 @@ class RecordResultsTest implements TestPropertyProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        produce(CloudEventCodec.toRecord(topics.name(Topics.FLOW_EXECUTIONS), execution.record().id(),
+        kafka.produce(CloudEventCodec.toRecord(topics.name(Topics.FLOW_EXECUTIONS), execution.record().id(),
                 CloudEventCodec.build(eventId, "urn:runloom:flows-service", EventTypes.RECORD_EXECUTION_COMPLETED,
                         execution.executionId(), execution.organizationId(), null,
                         OffsetDateTime.now(ZoneOffset.UTC), data)));
     }
 
-    private void produce(ProducerRecord<String, byte[]> record) {
-        try {
-            producer.send(record).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("could not produce to " + record.topic(), e);
-        }
-    }
-
     private void awaitTotal(String recordId, int expected) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        Object total = null;
-        while (Instant.now().isBefore(deadline)) {
-            total = api.get("/v1/records/" + recordId + "/results?includeCount=true", ORG_A).pagination().get("total");
-            if (Integer.valueOf(expected).equals(total)) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError("record " + recordId + " has " + total + " results, expected " + expected);
+        Poll.until(() -> api.get("/v1/records/" + recordId + "/results?includeCount=true", ORG_A).pagination().get("total"),
+                total -> Integer.valueOf(expected).equals(total));
     }
 
     private void awaitStored(String resultId) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            boolean stored = transactions.executeRead(status -> {
-                try (PreparedStatement q = status.getConnection().prepareStatement("SELECT 1 FROM record_results WHERE id = ?")) {
-                    q.setString(1, resultId);
-                    try (ResultSet rs = q.executeQuery()) {
-                        return rs.next();
-                    }
-                }
-            });
-            if (stored) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError("result " + resultId + " was never stored");
+        Poll.until(() -> stored(resultId), stored -> stored);
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private boolean stored(String resultId) {
+        return transactions.executeRead(status -> {
+            try (PreparedStatement q = status.getConnection().prepareStatement("SELECT 1 FROM record_results WHERE id = ?")) {
+                q.setString(1, resultId);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     private static List<Object> ids(Reply reply) {
-        assertThat(reply.status()).as(reply.rawBody()).isEqualTo(200);
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         return reply.data().stream().map(r -> r.get("id")).toList();
     }
 

@@ -6,7 +6,9 @@ import dev.runloom.common.events.contracts.EventTypes;
 import dev.runloom.common.events.contracts.RecordCreatedV1;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.records.TestApi.Reply;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.MicronautTestInfra;
 import io.cloudevents.CloudEvent;
 import io.micronaut.context.annotation.Property;
@@ -19,6 +21,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +38,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.runloom.records.TestApi.ORG_A;
-import static dev.runloom.records.TestApi.ORG_B;
+import static dev.runloom.records.RecordsFixtures.ORG_A;
+import static dev.runloom.records.RecordsFixtures.ORG_B;
+import static dev.runloom.records.RecordsFixtures.createRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Records over HTTP (create, get, list, internal reads, bad input) and the RecordCreatedV1 event on Kafka. */
@@ -51,7 +54,8 @@ class RecordsApiTest implements TestPropertyProvider {
     @Inject Topics topics;
     @Property(name = "kafka.bootstrap.servers") String bootstrap;
 
-    TestApi api;
+    ApiClient<Tenant> api;
+    KafkaTestTopics kafka;
 
     @Override
     public Map<String, String> getProperties() {
@@ -60,7 +64,13 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @BeforeAll
     void setUp() {
-        api = new TestApi(client, tokens, json);
+        api = new ApiClient<>(client, json, InternalTokens.HEADER, tokens::sign);
+        kafka = new KafkaTestTopics(bootstrap);
+    }
+
+    @AfterAll
+    void tearDown() {
+        kafka.close();
     }
 
     @Test
@@ -71,9 +81,9 @@ class RecordsApiTest implements TestPropertyProvider {
         body.put("name", "Acme Inc");
         body.put("metadata", metadata);
         body.put("messages", List.of(Map.of("role", "system", "content", "be nice")));
-        Reply created = api.postJson("/v1/records", body, ORG_A);
+        Reply created = api.post("/v1/records", body, ORG_A);
 
-        assertThat(created.status()).as(created.rawBody()).isEqualTo(201);
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
         Map<String, Object> record = created.body();
         assertThat((String) record.get("id")).startsWith("record_");
         assertThat(record).containsEntry("type", "customers").containsEntry("name", "Acme Inc")
@@ -91,7 +101,7 @@ class RecordsApiTest implements TestPropertyProvider {
         assertThat(fetched.body()).isEqualTo(record);
 
         // metadata defaults to {} and messages to null; nulls are written, not omitted
-        Reply minimal = api.postJson("/v1/records", "{\"type\":\"customers\",\"name\":\"Minimal\"}", ORG_A);
+        Reply minimal = api.post("/v1/records", "{\"type\":\"customers\",\"name\":\"Minimal\"}", ORG_A);
         assertThat(minimal.status()).isEqualTo(201);
         assertThat(minimal.body()).containsEntry("metadata", Map.of()).containsKey("messages");
         assertThat(minimal.body().get("messages")).isNull();
@@ -99,14 +109,14 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void duplicateTypeAndNameConflictsOnlyWithinTheSameTypeAndOrganization() {
-        api.createRecord(ORG_A, "dup-type", "Same Name", Map.of());
+        createRecord(api, ORG_A, "dup-type", "Same Name", Map.of());
 
-        api.postJson("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_A)
+        api.post("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_A)
                 .assertProblem(409, "record_exists");
 
-        assertThat(api.postJson("/v1/records", Map.of("type", "dup-type-2", "name", "Same Name"), ORG_A).status())
+        assertThat(api.post("/v1/records", Map.of("type", "dup-type-2", "name", "Same Name"), ORG_A).status())
                 .isEqualTo(201);
-        assertThat(api.postJson("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_B).status())
+        assertThat(api.post("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_B).status())
                 .isEqualTo(201);
     }
 
@@ -117,7 +127,7 @@ class RecordsApiTest implements TestPropertyProvider {
         try {
             List<Future<Reply>> replies = new ArrayList<>();
             for (int i = 0; i < attempts; i++) {
-                replies.add(pool.submit(() -> api.postJson("/v1/records", Map.of("type", "race", "name", "contested"), ORG_A)));
+                replies.add(pool.submit(() -> api.post("/v1/records", Map.of("type", "race", "name", "contested"), ORG_A)));
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<Reply> reply : replies) {
@@ -135,10 +145,10 @@ class RecordsApiTest implements TestPropertyProvider {
     void listsNewestFirstWithCursorPages() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ids.add((String) api.createRecord(ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
+            ids.add((String) createRecord(api, ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
         }
-        api.createRecord(ORG_A, "paged-other", "not listed", Map.of());
-        api.createRecord(ORG_B, "paged", "other org", Map.of());
+        createRecord(api, ORG_A, "paged-other", "not listed", Map.of());
+        createRecord(api, ORG_B, "paged", "other org", Map.of());
         List<String> newestFirst = new ArrayList<>(ids.reversed());
 
         Reply first = api.get("/v1/records?type=paged&limit=3&includeCount=true", ORG_A);
@@ -174,16 +184,16 @@ class RecordsApiTest implements TestPropertyProvider {
     void internalEndpointPagesThroughRecordsOfATypeInIdOrder() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add((String) api.createRecord(ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
+            ids.add((String) createRecord(api, ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
         }
-        api.createRecord(ORG_B, "batch-source", "other org", Map.of());
+        createRecord(api, ORG_B, "batch-source", "other org", Map.of());
 
         List<Map<String, Object>> seen = new ArrayList<>();
         String after = "";
         int pages = 0;
         do {
             Reply page = api.get("/internal/records?type=batch-source&limit=2&after=" + after, ORG_A);
-            assertThat(page.status()).as(page.rawBody()).isEqualTo(200);
+            assertThat(page.status()).as(page.raw()).isEqualTo(200);
             seen.addAll(page.data());
             pages++;
             Object next = page.body().get("nextAfter");
@@ -211,28 +221,28 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void badCreateBodiesAreProblems() {
-        api.postJson("/v1/records", "{\"type\": \"x\", \"name\": ", ORG_A).assertProblem(400, "malformed_json");
-        api.postJson("/v1/records", "{\"name\":\"no type\"}", ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", "{\"type\":\"t\"}", ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", "{\"type\":\"  \",\"name\":\"n\"}", ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", Map.of("type", "t", "name", "n".repeat(501)), ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", Map.of("type", "t".repeat(256), "name", "n"), ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", Map.of("type", 42, "name", "n"), ORG_A).assertProblem(400, "validation_failed");
-        api.postJson("/v1/records", Map.of("type", "t", "name", "n", "messages", "hello"), ORG_A)
+        api.post("/v1/records", "{\"type\": \"x\", \"name\": ", ORG_A).assertProblem(400, "malformed_json");
+        api.post("/v1/records", "{\"name\":\"no type\"}", ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", "{\"type\":\"t\"}", ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", "{\"type\":\"  \",\"name\":\"n\"}", ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", Map.of("type", "t", "name", "n".repeat(501)), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", Map.of("type", "t".repeat(256), "name", "n"), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", Map.of("type", 42, "name", "n"), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/records", Map.of("type", "t", "name", "n", "messages", "hello"), ORG_A)
                 .assertProblem(400, "validation_failed");
-        Reply wrongMetadata = api.postJson("/v1/records", Map.of("type", "t", "name", "n", "metadata", "not an object"), ORG_A)
+        Reply wrongMetadata = api.post("/v1/records", Map.of("type", "t", "name", "n", "metadata", "not an object"), ORG_A)
                 .assertProblem(400, "validation_failed");
         assertThat((String) wrongMetadata.body().get("detail")).contains("metadata");
 
         for (String notAnObject : List.of("[]", "\"text\"", "")) {
-            Reply reply = api.postJson("/v1/records", notAnObject, ORG_A);
-            assertThat(reply.status()).as("body <%s>: %s", notAnObject, reply.rawBody()).isEqualTo(400);
+            Reply reply = api.post("/v1/records", notAnObject, ORG_A);
+            assertThat(reply.status()).as("body <%s>: %s", notAnObject, reply.raw()).isEqualTo(400);
             assertThat(reply.contentType()).startsWith("application/problem+json");
             assertThat(reply.body().get("code")).isNotNull();
         }
 
         // the limits are inclusive
-        assertThat(api.postJson("/v1/records", Map.of("type", "t".repeat(255), "name", "n".repeat(500)), ORG_A).status())
+        assertThat(api.post("/v1/records", Map.of("type", "t".repeat(255), "name", "n".repeat(500)), ORG_A).status())
                 .isEqualTo(201);
         // and nothing invalid was stored
         assertThat(api.get("/v1/records?type=t&includeCount=true", ORG_A).pagination().get("totalCount")).isEqualTo(0);
@@ -243,7 +253,7 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void badReadsAreProblems() {
-        String id = (String) api.createRecord(ORG_A, "private", "mine", Map.of()).get("id");
+        String id = (String) createRecord(api, ORG_A, "private", "mine", Map.of()).get("id");
         assertThat(api.get("/v1/records/" + id, ORG_A).status()).isEqualTo(200);
 
         api.get("/v1/records/" + id, ORG_B).assertProblem(404, "not_found");
@@ -262,13 +272,11 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void recordCreatedEventArrivesOnKafka() {
-        Map<String, Object> record = api.createRecord(ORG_A, "evented", "announce me", Map.of("k", "v"));
+        Map<String, Object> record = createRecord(api, ORG_A, "evented", "announce me", Map.of("k", "v"));
         String id = (String) record.get("id");
 
-        List<ConsumerRecord<String, byte[]>> read = TestApi.readTopic(bootstrap, topics.name(Topics.RECORDS),
-                records -> records.stream().anyMatch(r -> id.equals(r.key())), Duration.ofSeconds(30));
-        ConsumerRecord<String, byte[]> message = read.stream().filter(r -> id.equals(r.key())).findFirst()
-                .orElseThrow(() -> new AssertionError("no RecordCreatedV1 for " + id + " on " + topics.name(Topics.RECORDS)));
+        ConsumerRecord<String, byte[]> message = kafka.awaitFirst(topics.name(Topics.RECORDS), r -> id.equals(r.key()),
+                Duration.ofSeconds(30));
 
         CloudEvent event = CloudEventCodec.fromRecord(message);
         assertThat(event.getType()).isEqualTo(EventTypes.RECORD_CREATED);
@@ -290,11 +298,7 @@ class RecordsApiTest implements TestPropertyProvider {
         assertThat(payload.createdAt()).isEqualTo(Instant.parse((String) record.get("createdAt")));
 
         // a refused create publishes nothing
-        api.postJson("/v1/records", Map.of("type", "evented", "name", "announce me"), ORG_A).assertProblem(409, "record_exists");
-        List<ConsumerRecord<String, byte[]>> again = TestApi.readTopic(bootstrap, topics.name(Topics.RECORDS),
-                records -> false, Duration.ofSeconds(2));
-        Map<String, Integer> perSubject = new HashMap<>();
-        again.forEach(r -> perSubject.merge(r.key(), 1, Integer::sum));
-        assertThat(perSubject.get(id)).isEqualTo(1);
+        api.post("/v1/records", Map.of("type", "evented", "name", "announce me"), ORG_A).assertProblem(409, "record_exists");
+        assertThat(kafka.read(topics.name(Topics.RECORDS), r -> id.equals(r.key()), 2, Duration.ofSeconds(2))).hasSize(1);
     }
 }
