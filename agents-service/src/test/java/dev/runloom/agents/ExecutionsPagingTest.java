@@ -1,17 +1,11 @@
 package dev.runloom.agents;
 
-import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.testsupport.MicronautTestInfra;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.ApiClient.Reply;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,26 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /v1/agents/:id/executions}: cursor pages forwards and back, counts, filters, bad parameters. */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExecutionsPagingTest implements TestPropertyProvider {
+class ExecutionsPagingTest extends AgentsServiceTestBase {
+    private static final Tenant PAGING = tenant("org_paging");
     private static final String EXECUTE_BODY = "{\"messages\": [{\"role\": \"user\", \"content\": \"run %d\"}]%s}";
 
-    @Override
-    public Map<String, String> getProperties() {
-        return MicronautTestInfra.serviceProperties("agents");
-    }
-
-    @Inject @Client("/") HttpClient client;
-    @Inject InternalTokens tokens;
-    @Inject JsonMapper json;
-
-    Api api;
     String agentId;
     String otherAgentId;
     /** Agent A's 25 executions, newest first (the list order). */
@@ -47,64 +30,63 @@ class ExecutionsPagingTest implements TestPropertyProvider {
 
     @BeforeAll
     void twentyFiveExecutions() {
-        api = new Api(client, json, tokens, Api.tenant("org_paging"));
-        agentId = api.post("/v1/agents", "{\"name\": \"Busy\"}").text("id");
-        otherAgentId = api.post("/v1/agents", "{\"name\": \"Other\"}").text("id");
+        agentId = api.post("/v1/agents", "{\"name\": \"Busy\"}", PAGING).string("id");
+        otherAgentId = api.post("/v1/agents", "{\"name\": \"Other\"}", PAGING).string("id");
         path = "/v1/agents/" + agentId + "/executions";
         for (int i = 0; i < 25; i++) {
             String options = i < 5 ? ", \"options\": {\"surfaceType\": \"webhook\", \"streamResponse\": false}" : "";
-            Api.Response executed = api.post("/v1/agents/" + agentId + "/execute", EXECUTE_BODY.formatted(i, options));
+            Reply executed = api.post("/v1/agents/" + agentId + "/execute", EXECUTE_BODY.formatted(i, options), PAGING);
             assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
-            newestFirst.addFirst(executed.text("executionId"));
+            newestFirst.addFirst(executed.string("executionId"));
         }
-        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, "")).status())
+        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, ""), PAGING).status())
                 .isEqualTo(200);
     }
 
     @Test
     void walksForwardsAndBackByCursor() {
-        Api.Response first = page(path + "?limit=10&includeCount=true");
+        Reply first = page(path + "?limit=10&includeCount=true");
         assertPage(first, newestFirst.subList(0, 10), true, false, 0);
-        JsonNode p1 = first.body().get("pagination");
+        JsonNode p1 = first.tree().get("pagination");
         assertThat(p1.get("prevCursor").isNull()).isTrue();
         assertThat(p1.get("totalCount").getLongValue()).isEqualTo(25);
         assertThat(p1.get("totalPages").getIntValue()).isEqualTo(3);
         assertThat(p1.get("currentPage").getIntValue()).isEqualTo(1);
 
-        Api.Response second = page(path + "?limit=10&includeCount=true&cursor=" + cursor(p1, "nextCursor"));
+        Reply second = page(path + "?limit=10&includeCount=true&cursor=" + cursor(p1, "nextCursor"));
         assertPage(second, newestFirst.subList(10, 20), true, true, 10);
-        JsonNode p2 = second.body().get("pagination");
+        JsonNode p2 = second.tree().get("pagination");
         assertThat(p2.get("totalCount").getLongValue()).isEqualTo(25);
         assertThat(p2.get("currentPage").getIntValue()).isEqualTo(2);
 
-        Api.Response third = page(path + "?limit=10&includeCount=true&cursor=" + cursor(p2, "nextCursor"));
+        Reply third = page(path + "?limit=10&includeCount=true&cursor=" + cursor(p2, "nextCursor"));
         assertPage(third, newestFirst.subList(20, 25), false, true, 20);
-        JsonNode p3 = third.body().get("pagination");
+        JsonNode p3 = third.tree().get("pagination");
         assertThat(p3.get("nextCursor").isNull()).isTrue();
         assertThat(p3.get("currentPage").getIntValue()).isEqualTo(3);
         assertThat(p3.get("totalPages").getIntValue()).isEqualTo(3);
 
         List<String> walked = new ArrayList<>();
-        for (Api.Response r : List.of(first, second, third)) {
+        for (Reply r : List.of(first, second, third)) {
             walked.addAll(ids(r));
         }
         assertThat(walked).hasSize(25).doesNotHaveDuplicates().containsExactlyElementsOf(newestFirst);
 
         // back from the third page to the second, and from the second to the first
-        Api.Response backToSecond = page(path + "?limit=10&cursor=" + cursor(p3, "prevCursor"));
+        Reply backToSecond = page(path + "?limit=10&cursor=" + cursor(p3, "prevCursor"));
         assertPage(backToSecond, newestFirst.subList(10, 20), true, true, 10);
-        Api.Response backToFirst = page(path + "?limit=10&cursor=" + cursor(backToSecond.body().get("pagination"), "prevCursor"));
+        Reply backToFirst = page(path + "?limit=10&cursor=" + cursor(backToSecond.tree().get("pagination"), "prevCursor"));
         assertPage(backToFirst, newestFirst.subList(0, 10), true, false, 0);
-        assertThat(backToFirst.body().get("pagination").get("prevCursor").isNull()).isTrue();
+        assertThat(backToFirst.tree().get("pagination").get("prevCursor").isNull()).isTrue();
 
         // totals only when asked for
-        assertThat(keys(backToFirst.body().get("pagination"))).containsExactlyInAnyOrder("nextCursor", "prevCursor",
+        assertThat(keys(backToFirst.tree().get("pagination"))).containsExactlyInAnyOrder("nextCursor", "prevCursor",
                 "hasMore", "hasPrev", "limit", "currentOffset");
 
         // the default page size is 10; uneven pages keep their offsets
         assertPage(page(path), newestFirst.subList(0, 10), true, false, 0);
-        Api.Response sevens = page(path + "?limit=7");
-        Api.Response sevens2 = page(path + "?limit=7&cursor=" + cursor(sevens.body().get("pagination"), "nextCursor"));
+        Reply sevens = page(path + "?limit=7");
+        Reply sevens2 = page(path + "?limit=7&cursor=" + cursor(sevens.tree().get("pagination"), "nextCursor"));
         assertPage(sevens2, newestFirst.subList(7, 14), true, true, 7);
     }
 
@@ -117,7 +99,7 @@ class ExecutionsPagingTest implements TestPropertyProvider {
         assertThat(ids(page(path + "?status=failed"))).isEmpty();
 
         // from is inclusive, to exclusive, both on createdAt
-        JsonNode all = page(path + "?limit=100").body().get("data");
+        JsonNode all = page(path + "?limit=100").tree().get("data");
         Instant to = Instant.parse(all.get(5).get("createdAt").getStringValue());
         Instant from = Instant.parse(all.get(19).get("createdAt").getStringValue());
         List<String> expected = new ArrayList<>();
@@ -136,9 +118,9 @@ class ExecutionsPagingTest implements TestPropertyProvider {
     @Test
     void drillsDownAcrossAgentsByExecutionId() {
         String executionOfA = newestFirst.get(3);
-        Api.Response drill = page("/v1/agents/" + otherAgentId + "/executions?executionId=" + executionOfA);
+        Reply drill = page("/v1/agents/" + otherAgentId + "/executions?executionId=" + executionOfA);
         assertThat(ids(drill)).containsExactly(executionOfA);
-        assertThat(drill.body().get("data").get(0).get("agentId").getStringValue()).isEqualTo(agentId);
+        assertThat(drill.tree().get("data").get(0).get("agentId").getStringValue()).isEqualTo(agentId);
         assertThat(ids(page(path + "?parentExecutionId=exec_nobody"))).isEmpty();
         assertThat(ids(page("/v1/agents/" + otherAgentId + "/executions"))).hasSize(1);
     }
@@ -154,28 +136,25 @@ class ExecutionsPagingTest implements TestPropertyProvider {
         assertBadParameter(path + "?status=sleeping", "status");
         assertBadParameter(path + "?from=yesterday", "from");
         assertBadParameter(path + "?from=2024-06-10T00:00:00Z&to=2024-06-09T00:00:00Z", "to");
-        Api.Response unknown = api.get("/v1/agents/agent_nope/executions");
+        Reply unknown = api.get("/v1/agents/agent_nope/executions", PAGING);
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.text("code")).isEqualTo("not_found");
+        assertThat(unknown.string("code")).isEqualTo("not_found");
     }
 
     private void assertBadParameter(String url, String parameter) {
-        Api.Response response = api.get(url);
-        assertThat(response.status()).as(url + " -> " + response.raw()).isEqualTo(400);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.text("code")).isEqualTo("invalid_parameter");
-        assertThat(response.text("detail")).contains("'" + parameter + "'");
+        Reply response = api.get(url, PAGING).assertProblem(400, "invalid_parameter");
+        assertThat(response.string("detail")).as(url).contains("'" + parameter + "'");
     }
 
-    private Api.Response page(String url) {
-        Api.Response response = api.get(url);
+    private Reply page(String url) {
+        Reply response = api.get(url, PAGING);
         assertThat(response.status()).as(url + " -> " + response.raw()).isEqualTo(200);
         return response;
     }
 
-    private static void assertPage(Api.Response response, List<String> expectedIds, boolean hasMore, boolean hasPrev,
+    private static void assertPage(Reply response, List<String> expectedIds, boolean hasMore, boolean hasPrev,
                                    int currentOffset) {
-        JsonNode pagination = response.body().get("pagination");
+        JsonNode pagination = response.tree().get("pagination");
         assertThat(ids(response)).as(response.raw()).containsExactlyElementsOf(expectedIds);
         assertThat(pagination.get("hasMore").getBooleanValue()).as("hasMore").isEqualTo(hasMore);
         assertThat(pagination.get("nextCursor").isNull()).as("nextCursor null").isEqualTo(!hasMore);
@@ -184,25 +163,19 @@ class ExecutionsPagingTest implements TestPropertyProvider {
         assertThat(pagination.get("currentOffset").getIntValue()).as("currentOffset").isEqualTo(currentOffset);
     }
 
-    private static List<String> ids(Api.Response response) {
+    private static List<String> ids(Reply response) {
         List<String> ids = new ArrayList<>();
-        response.body().get("data").values().forEach(row -> ids.add(row.get("id").getStringValue()));
+        response.tree().get("data").values().forEach(row -> ids.add(row.get("id").getStringValue()));
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);
         return ids;
     }
 
-    private static long total(Api.Response response) {
-        return response.body().get("pagination").get("totalCount").getLongValue();
+    private static long total(Reply response) {
+        return response.tree().get("pagination").get("totalCount").getLongValue();
     }
 
     private static String cursor(JsonNode pagination, String which) {
         assertThat(pagination.get(which).isString()).as(which).isTrue();
         return URLEncoder.encode(pagination.get(which).getStringValue(), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> keys(JsonNode object) {
-        List<String> keys = new ArrayList<>();
-        object.entries().forEach(e -> keys.add(e.getKey()));
-        return keys;
     }
 }

@@ -4,90 +4,44 @@ import dev.runloom.common.events.CloudEventCodec;
 import dev.runloom.common.events.Topics;
 import dev.runloom.common.events.contracts.EventTypes;
 import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
-import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.testsupport.MicronautTestInfra;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.Poll;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import static dev.runloom.flows.Api.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Large batches (202, fanned out over Kafka, counted to completion) and batches started by schedule runs. */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BatchFanOutTest implements TestPropertyProvider {
-    private final FakeRecordsService records = new FakeRecordsService();
-    private Map<String, String> properties;
-
+class BatchFanOutTest extends FlowsServiceTestBase {
     @Inject
-    @Client("/")
-    HttpClient client;
-    @Inject
-    InternalTokens tokens;
-    @Inject
-    JsonMapper json;
-    private Api api;
-    private EventCollector events;
-    private KafkaProducer<String, byte[]> producer;
+    KafkaTestTopics kafka;
     private String flowId;
-
-    @Override
-    public Map<String, String> getProperties() {
-        properties = MicronautTestInfra.serviceProperties("flows");
-        properties.put("runloom.services.records-url", records.url());
-        return properties;
-    }
 
     @BeforeAll
     void setUp() {
-        api = new Api(client, tokens, json);
-        String prefix = properties.get("runloom.kafka.topic-prefix");
-        events = new EventCollector(properties.get("kafka.bootstrap.servers"),
-                List.of(prefix + Topics.FLOW_EXECUTIONS, prefix + Topics.FLOW_BATCHES), json);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.get("kafka.bootstrap.servers"));
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        collectEvents();
         records.add("org_a", "lead", "lead", 12);
-        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of("name", "Qualify leads", "flowSteps", List.of(
+        flowId = createFlow("Qualify leads", List.of(
                 Map.of("type", "template", "name", "Profile", "config",
                         Map.of("template", "{{_record.name}} ({{_record.metadata.industry}})")),
                 Map.of("type", "prompt", "name", "Qualify", "config",
-                        Map.of("userPrompt", "Qualify {{profile}}", "responseFormat", "json")))));
-        assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        flowId = (String) created.body().get("id");
-    }
-
-    @AfterAll
-    void tearDown() throws InterruptedException {
-        producer.close();
-        events.close();
-        records.close();
+                        Map.of("userPrompt", "Qualify {{profile}}", "responseFormat", "json"))));
     }
 
     @Test
     void largeBatchesAreQueuedAndCompletedByTheWorkers() {
-        Api.Reply reply = api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "lead"));
+        Reply reply = api.post("/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "lead"), ORG_A);
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(202);
         String batchId = (String) reply.body().get("batchId");
@@ -124,7 +78,7 @@ class BatchFanOutTest implements TestPropertyProvider {
                 .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
                         .containsEntry("successCount", 12).containsEntry("failureCount", 0));
 
-        Api.Reply steps = api.get(ORG_A, "/v1/flows/" + flowId + "/step-results?limit=100&batchId=" + batchId);
+        Reply steps = api.get("/v1/flows/" + flowId + "/step-results?limit=100&batchId=" + batchId, ORG_A);
         assertThat(steps.list("data")).hasSize(24).allSatisfy(r -> assertThat(r).containsEntry("status", "completed"));
         assertThat(steps.list("data")).filteredOn(r -> "prompt".equals(r.get("stepType"))).hasSize(12)
                 .allSatisfy(r -> assertThat((String) r.get("resolvedPrompt")).matches("Qualify Company lead \\d+ \\(industry-\\d+\\)"));
@@ -145,7 +99,7 @@ class BatchFanOutTest implements TestPropertyProvider {
                         .containsEntry("executedImmediately", false));
         assertThat(events.await(EventTypes.RECORD_EXECUTION_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")), 12))
                 .hasSize(12).allSatisfy(e -> assertThat(e.data()).containsEntry("batchId", batchId));
-        assertThat(api.get(ORG_A, "/v1/batch/status/" + batchId).body()).containsEntry("status", "completed")
+        assertThat(api.get("/v1/batch/status/" + batchId, ORG_A).body()).containsEntry("status", "completed")
                 .containsEntry("processedRecords", 12);
 
         // a run over listed records of the type runs just those
@@ -181,11 +135,7 @@ class BatchFanOutTest implements TestPropertyProvider {
         try {
             requestScheduleRun(runId, "org_a", flowId, "lead", null);
             // it is retried while records-service is down (each attempt reaches the fake) …
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (records.refusedRequests.get() < 3) {
-                assertThat(Instant.now()).as("retries while records-service is down").isBefore(deadline);
-                EventCollector.sleep(100);
-            }
+            Poll.until(records.refusedRequests::get, refused -> refused >= 3);
             assertThat(events.matching(EventTypes.BATCH_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")))).isEmpty();
         } finally {
             records.down(false);
@@ -196,17 +146,15 @@ class BatchFanOutTest implements TestPropertyProvider {
                         .containsEntry("recordCount", 12));
     }
 
+    /** The batch's status once it finished; until then it must be queued or running. */
     private Map<String, Object> awaitFinished(String batchId) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            Api.Reply status = api.get(ORG_A, "/v1/batch/status/" + batchId);
-            assertThat(status.status()).as(status.raw()).isEqualTo(200);
-            if (status.body().get("completedAt") != null || Instant.now().isAfter(deadline)) {
-                return status.body();
+        return Poll.until(() -> {
+            Map<String, Object> status = api.get("/v1/batch/status/" + batchId, ORG_A).assertStatus(200).body();
+            if (status.get("completedAt") == null) {
+                assertThat(status.get("status")).isIn("queued", "running");
             }
-            assertThat(status.body().get("status")).isIn("queued", "running");
-            EventCollector.sleep(200);
-        }
+            return status;
+        }, status -> status.get("completedAt") != null);
     }
 
     /** Publishes a run request the way schedules-service does: a CloudEvent on the schedule runs topic. */
@@ -217,7 +165,7 @@ class BatchFanOutTest implements TestPropertyProvider {
         var event = CloudEventCodec.build("evt_" + UUID.randomUUID(), "urn:runloom:schedules-service",
                 EventTypes.SCHEDULE_RUN_REQUESTED, "sched_test", org, null, Instant.now().atOffset(ZoneOffset.UTC),
                 json.writeValueAsBytes(run));
-        producer.send(CloudEventCodec.toRecord(properties.get("runloom.kafka.topic-prefix") + Topics.SCHEDULE_RUNS,
-                "sched_test", event)).get(10, TimeUnit.SECONDS);
+        kafka.produce(CloudEventCodec.toRecord(properties.get("runloom.kafka.topic-prefix") + Topics.SCHEDULE_RUNS,
+                "sched_test", event));
     }
 }

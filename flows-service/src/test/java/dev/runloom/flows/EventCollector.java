@@ -1,6 +1,7 @@
 package dev.runloom.flows;
 
 import dev.runloom.common.events.CloudEventCodec;
+import dev.runloom.testsupport.Poll;
 import io.cloudevents.CloudEvent;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,27 +66,11 @@ final class EventCollector implements AutoCloseable {
 
     /** Waits (30 s at most) until at least {@code count} events match; returns the matching ones. */
     List<Event> await(String type, Predicate<Event> filter, int count) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            List<Event> matching = matching(type, filter);
-            if (matching.size() >= count || Instant.now().isAfter(deadline)) {
-                return matching;
-            }
-            sleep(100);
-        }
+        return Poll.until(() -> matching(type, filter), matching -> matching.size() >= count);
     }
 
     List<Event> matching(String type, Predicate<Event> filter) {
         return events.stream().filter(e -> e.type().equals(type)).filter(filter).toList();
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

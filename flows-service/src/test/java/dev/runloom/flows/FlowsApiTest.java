@@ -1,57 +1,18 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.ApiClient.Reply;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
 
-import static dev.runloom.flows.Api.ORG_A;
-import static dev.runloom.flows.Api.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Flows (create/get), and every endpoint's answers to bad input, unknown ids, other orgs and no token. */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FlowsApiTest implements TestPropertyProvider {
-    private final FakeRecordsService records = new FakeRecordsService();
-
-    @Inject
-    @Client("/")
-    HttpClient client;
-    @Inject
-    InternalTokens tokens;
-    @Inject
-    JsonMapper json;
-    private Api api;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> p = MicronautTestInfra.serviceProperties("flows");
-        p.put("runloom.services.records-url", records.url());
-        return p;
-    }
-
-    @BeforeAll
-    void setUp() {
-        api = new Api(client, tokens, json);
-    }
-
-    @AfterAll
-    void tearDown() {
-        records.close();
-    }
+class FlowsApiTest extends FlowsServiceTestBase {
 
     static Map<String, Object> templateStep(String name, String template) {
         return Map.of("type", "template", "name", name, "config", Map.of("template", template));
@@ -59,7 +20,7 @@ class FlowsApiTest implements TestPropertyProvider {
 
     @Test
     void createsAndGetsAFlowWithStepsInOrder() {
-        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of(
+        Reply created = api.post("/v1/flows", Map.of(
                 "name", "Enrich customers",
                 "description", "Describe, then summarize",
                 // "steps" is accepted as a synonym of "flowSteps"; order wins over list position
@@ -67,7 +28,7 @@ class FlowsApiTest implements TestPropertyProvider {
                         Map.of("type", "prompt", "name", "Summarize It", "order", 2,
                                 "config", Map.of("userPrompt", "Summarize {{previous_output}}")),
                         Map.of("id", "my_step", "type", "template", "name", "Describe", "order", 1, "enabled", true,
-                                "config", Map.of("template", "{{_record.name}}", "outputVariable", "described")))));
+                                "config", Map.of("template", "{{_record.name}}", "outputVariable", "described")))), ORG_A);
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         Map<String, Object> flow = created.body();
         assertThat(flow).containsOnlyKeys("id", "name", "description", "flowSteps", "userId", "organizationId",
@@ -89,25 +50,26 @@ class FlowsApiTest implements TestPropertyProvider {
         assertThat(steps.get(1).get("config")).isEqualTo(Map.of("userPrompt", "Summarize {{previous_output}}",
                 "model", "local", "outputVariable", "summarize_it"));
 
-        Api.Reply fetched = api.get(ORG_A, "/v1/flows/" + flow.get("id"));
+        Reply fetched = api.get("/v1/flows/" + flow.get("id"), ORG_A);
         assertThat(fetched.status()).isEqualTo(200);
         assertThat(fetched.body()).isEqualTo(flow);
 
         // another organization's flow is exactly as missing as a missing one
-        api.get(ORG_B, "/v1/flows/" + flow.get("id")).problem(404, "not_found");
-        api.get(ORG_A, "/v1/flows/flow_nope").problem(404, "not_found");
-        Api.Reply noToken = api.send(HttpRequest.GET("/v1/flows/" + flow.get("id")), null);
-        noToken.problem(401, "unauthorized");
+        api.get("/v1/flows/" + flow.get("id"), ORG_B).assertProblem(404, "not_found");
+        api.get("/v1/flows/flow_nope", ORG_A).assertProblem(404, "not_found");
+        Reply noToken = api.send(HttpRequest.GET("/v1/flows/" + flow.get("id")));
+        noToken.assertProblem(401, "unauthorized");
     }
 
     @Test
     void flowStepsWinOverStepsAndAFlowMayHaveNoSteps() {
-        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of("name", "Both",
-                "flowSteps", List.of(templateStep("A", "a")), "steps", List.of(templateStep("B", "b"), templateStep("C", "c"))));
+        Reply created = api.post("/v1/flows", Map.of("name", "Both",
+                "flowSteps", List.of(templateStep("A", "a")), "steps", List.of(templateStep("B", "b"), templateStep("C", "c"))),
+                ORG_A);
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.list("flowSteps")).extracting(s -> s.get("name")).containsExactly("A");
 
-        Api.Reply empty = api.post(ORG_A, "/v1/flows", Map.of("name", "Empty"));
+        Reply empty = api.post("/v1/flows", Map.of("name", "Empty"), ORG_A);
         assertThat(empty.status()).isEqualTo(201);
         assertThat(empty.body()).containsEntry("stepCount", 0).containsEntry("description", null);
         assertThat(empty.list("flowSteps")).isEmpty();
@@ -115,92 +77,91 @@ class FlowsApiTest implements TestPropertyProvider {
 
     @Test
     void rejectsInvalidFlows() {
-        api.post(ORG_A, "/v1/flows", Map.of("description", "no name")).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "  ")).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "x".repeat(256))).problem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("description", "no name"), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "  "), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "x".repeat(256)), ORG_A).assertProblem(400, "validation_failed");
 
-        Api.Reply unsupported = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+        Reply unsupported = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
                 templateStep("Fine", "ok"),
-                Map.of("type", "fetch-url", "name", "Fetch page", "config", Map.of("http", Map.of("url", "http://x"))))));
-        unsupported.problem(400, "unsupported_step_type");
+                Map.of("type", "fetch-url", "name", "Fetch page", "config", Map.of("http", Map.of("url", "http://x"))))), ORG_A);
+        unsupported.assertProblem(400, "unsupported_step_type");
         assertThat((String) unsupported.body().get("detail")).contains("Fetch page").contains("fetch-url")
                 .contains("prompt, template");
 
-        Api.Reply noTemplate = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "template", "name", "Render", "config", Map.of("outputVariable", "x")))));
-        noTemplate.problem(400, "validation_failed");
+        Reply noTemplate = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "name", "Render", "config", Map.of("outputVariable", "x")))), ORG_A);
+        noTemplate.assertProblem(400, "validation_failed");
         assertThat((String) noTemplate.body().get("detail")).contains("Render").contains("config.template");
 
-        Api.Reply noPrompt = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "prompt", "name", "Ask", "config", Map.of("systemPrompt", "be nice")))));
-        noPrompt.problem(400, "validation_failed");
+        Reply noPrompt = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("systemPrompt", "be nice")))), ORG_A);
+        noPrompt.assertProblem(400, "validation_failed");
         assertThat((String) noPrompt.body().get("detail")).contains("Ask").contains("config.userPrompt");
 
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", 42))))).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", "hi", "responseFormat", "xml")))))
-                .problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("name", "No type", "config", Map.of())))).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "template", "config", Map.of("template", "x"))))).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", 42)))), ORG_A)
+                .assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "prompt", "name", "Ask", "config", Map.of("userPrompt", "hi", "responseFormat", "xml")))), ORG_A)
+                .assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("name", "No type", "config", Map.of()))), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "config", Map.of("template", "x")))), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
                 Map.of("id", "same", "type", "template", "name", "One", "config", Map.of("template", "1")),
-                Map.of("id", "same", "type", "template", "name", "Two", "config", Map.of("template", "2")))))
-                .problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                templateStep("Same Name", "1"), templateStep("same name", "2")))).problem(400, "validation_failed");
-        api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                Map.of("type", "template", "name", "T", "config", Map.of("template", "x", "outputVariable", "_record")))))
-                .problem(400, "validation_failed");
+                Map.of("id", "same", "type", "template", "name", "Two", "config", Map.of("template", "2")))), ORG_A)
+                .assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                templateStep("Same Name", "1"), templateStep("same name", "2"))), ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                Map.of("type", "template", "name", "T", "config", Map.of("template", "x", "outputVariable", "_record")))), ORG_A)
+                .assertProblem(400, "validation_failed");
 
-        Api.Reply badLiquid = api.post(ORG_A, "/v1/flows", Map.of("name", "F", "flowSteps", List.of(
-                templateStep("Broken", "{% if _record.name %}never closed"))));
-        badLiquid.problem(400, "invalid_template");
+        Reply badLiquid = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
+                templateStep("Broken", "{% if _record.name %}never closed"))), ORG_A);
+        badLiquid.assertProblem(400, "invalid_template");
         assertThat((String) badLiquid.body().get("detail")).contains("Broken");
 
-        api.postRaw(ORG_A, "/v1/flows", "{\"name\": \"F\", ").problem(400, "malformed_json");
-        Api.Reply wrongType = api.postRaw(ORG_A, "/v1/flows", "{\"name\": \"F\", \"flowSteps\": \"not a list\"}");
+        api.post("/v1/flows", "{\"name\": \"F\", ", ORG_A).assertProblem(400, "malformed_json");
+        Reply wrongType = api.post("/v1/flows", "{\"name\": \"F\", \"flowSteps\": \"not a list\"}", ORG_A);
         assertThat(wrongType.status()).as(wrongType.raw()).isEqualTo(400);
         assertThat(wrongType.contentType()).startsWith("application/problem+json");
         assertThat(wrongType.body()).containsKey("code");
-        api.send(HttpRequest.POST("/v1/flows", Map.of("name", "F")), null).problem(401, "unauthorized");
+        api.send(HttpRequest.POST("/v1/flows", Map.of("name", "F"))).assertProblem(401, "unauthorized");
     }
 
     @Test
     void runOnRecordTypeRejectsBadInput() {
-        String flowId = (String) api.post(ORG_A, "/v1/flows", Map.of("name", "Runnable",
-                "flowSteps", List.of(templateStep("T", "{{_record.name}}")))).body().get("id");
+        String flowId = createFlow("Runnable", List.of(templateStep("T", "{{_record.name}}")));
         String run = "/v1/flows/" + flowId + "/run-on-record-type";
 
-        api.post(ORG_A, run, Map.of()).problem(400, "validation_failed");
-        api.post(ORG_A, run, Map.of("recordType", "")).problem(400, "validation_failed");
-        api.postRaw(ORG_A, run, "{\"recordType\": ").problem(400, "malformed_json");
-        api.post(ORG_A, "/v1/flows/flow_missing/run-on-record-type", Map.of("recordType", "customer"))
-                .problem(404, "not_found");
-        api.post(ORG_B, run, Map.of("recordType", "customer")).problem(404, "not_found");
-        api.send(HttpRequest.POST(run, Map.of("recordType", "customer")), null).problem(401, "unauthorized");
+        api.post(run, Map.of(), ORG_A).assertProblem(400, "validation_failed");
+        api.post(run, Map.of("recordType", ""), ORG_A).assertProblem(400, "validation_failed");
+        api.post(run, "{\"recordType\": ", ORG_A).assertProblem(400, "malformed_json");
+        api.post("/v1/flows/flow_missing/run-on-record-type", Map.of("recordType", "customer"), ORG_A)
+                .assertProblem(404, "not_found");
+        api.post(run, Map.of("recordType", "customer"), ORG_B).assertProblem(404, "not_found");
+        api.send(HttpRequest.POST(run, Map.of("recordType", "customer"))).assertProblem(401, "unauthorized");
 
         // records-service unavailable: 503, retryable, and nothing was started
         records.down(true);
         try {
-            Api.Reply unavailable = api.post(ORG_A, run, Map.of("recordType", "customer"));
-            unavailable.problem(503, "records_unavailable");
+            Reply unavailable = api.post(run, Map.of("recordType", "customer"), ORG_A);
+            unavailable.assertProblem(503, "records_unavailable");
             assertThat(unavailable.body()).containsEntry("retryable", true);
         } finally {
             records.down(false);
         }
-        assertThat(api.get(ORG_A, "/v1/flows/" + flowId).body().get("lastRunAt")).isNull();
+        assertThat(api.get("/v1/flows/" + flowId, ORG_A).body().get("lastRunAt")).isNull();
     }
 
     @Test
     void stepResultsAndBatchStatusRejectBadInput() {
-        String flowId = (String) api.post(ORG_A, "/v1/flows", Map.of("name", "Listed",
-                "flowSteps", List.of(templateStep("T", "x")))).body().get("id");
+        String flowId = createFlow("Listed", List.of(templateStep("T", "x")));
         String base = "/v1/flows/" + flowId + "/step-results";
 
-        Api.Reply empty = api.get(ORG_A, base);
+        Reply empty = api.get(base, ORG_A);
         assertThat(empty.status()).isEqualTo(200);
         assertThat(empty.list("data")).isEmpty();
         assertThat(empty.map("pagination")).isEqualTo(Map.of("limit", 25, "offset", 0, "returned", 0, "hasMore", false));
@@ -208,19 +169,19 @@ class FlowsApiTest implements TestPropertyProvider {
         for (String bad : List.of("limit=abc", "limit=0", "limit=101", "offset=-1", "offset=100001", "offset=x",
                 "sortBy=name", "sortOrder=up", "from=yesterday", "to=2024-13-45", "status=done",
                 "from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z")) {
-            Api.Reply reply = api.get(ORG_A, base + "?" + bad);
-            reply.problem(400, "invalid_parameter");
+            Reply reply = api.get(base + "?" + bad, ORG_A);
+            reply.assertProblem(400, "invalid_parameter");
             String parameter = bad.startsWith("from=2024") ? "from" : bad.substring(0, bad.indexOf('='));
             assertThat((String) reply.body().get("detail")).as(bad).contains("'" + parameter + "'");
         }
-        assertThat(api.get(ORG_A, base + "?limit=100&offset=100000&sortBy=durationMs&sortOrder=ASC&status=failed"
-                + "&from=2024-06-01&to=2024-06-02T00:00:00Z").status()).isEqualTo(200);
+        assertThat(api.get(base + "?limit=100&offset=100000&sortBy=durationMs&sortOrder=ASC&status=failed"
+                + "&from=2024-06-01&to=2024-06-02T00:00:00Z", ORG_A).status()).isEqualTo(200);
 
-        api.get(ORG_A, "/v1/flows/flow_missing/step-results").problem(404, "not_found");
-        api.get(ORG_B, base).problem(404, "not_found");
-        api.send(HttpRequest.GET(base), null).problem(401, "unauthorized");
+        api.get("/v1/flows/flow_missing/step-results", ORG_A).assertProblem(404, "not_found");
+        api.get(base, ORG_B).assertProblem(404, "not_found");
+        api.send(HttpRequest.GET(base)).assertProblem(401, "unauthorized");
 
-        api.get(ORG_A, "/v1/batch/status/batch_missing").problem(404, "not_found");
-        api.send(HttpRequest.GET("/v1/batch/status/batch_missing"), null).problem(401, "unauthorized");
+        api.get("/v1/batch/status/batch_missing", ORG_A).assertProblem(404, "not_found");
+        api.send(HttpRequest.GET("/v1/batch/status/batch_missing")).assertProblem(401, "unauthorized");
     }
 }

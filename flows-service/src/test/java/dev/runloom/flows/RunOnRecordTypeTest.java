@@ -1,76 +1,31 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.events.Topics;
 import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.testsupport.MicronautTestInfra;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.testsupport.ApiClient.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.runloom.flows.Api.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Small batches run in the request (seed 003), their step results (seed 001), costs and events. */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunOnRecordTypeTest implements TestPropertyProvider {
+class RunOnRecordTypeTest extends FlowsServiceTestBase {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal INPUT_PRICE = new BigDecimal("0.15");
     private static final BigDecimal OUTPUT_PRICE = new BigDecimal("0.60");
-
-    private final FakeRecordsService records = new FakeRecordsService();
-    private Map<String, String> properties;
-
-    @Inject
-    @Client("/")
-    HttpClient client;
-    @Inject
-    InternalTokens tokens;
-    @Inject
-    JsonMapper json;
-    private Api api;
-    private EventCollector events;
-
-    @Override
-    public Map<String, String> getProperties() {
-        properties = MicronautTestInfra.serviceProperties("flows");
-        properties.put("runloom.services.records-url", records.url());
-        return properties;
-    }
+    private static final String FLOW_NAME = "Customer summary";
 
     @BeforeAll
     void setUp() {
-        api = new Api(client, tokens, json);
-        String prefix = properties.get("runloom.kafka.topic-prefix");
-        events = new EventCollector(properties.get("kafka.bootstrap.servers"),
-                List.of(prefix + Topics.FLOW_EXECUTIONS, prefix + Topics.FLOW_BATCHES), json);
+        collectEvents();
         records.add("org_a", "customer", "cust", 3);
         records.add("org_b", "customer", "other", 2); // never visible to org_a
-    }
-
-    @AfterAll
-    void tearDown() throws InterruptedException {
-        events.close();
-        records.close();
-    }
-
-    private String createFlow(List<Map<String, Object>> steps) {
-        Api.Reply created = api.post(ORG_A, "/v1/flows", Map.of("name", "Customer summary", "flowSteps", steps));
-        assertThat(created.status()).as(created.raw()).isEqualTo(201);
-        return (String) created.body().get("id");
     }
 
     private static Map<String, Object> describeStep() {
@@ -80,11 +35,11 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
 
     @Test
     void runsSmallBatchesInlineExactlyAsSeed003() {
-        String flowId = createFlow(List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
+        String flowId = createFlow(FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
                 "config", Map.of("systemPrompt", "You summarize {{_record.type}} records.",
                         "userPrompt", "Summarize: {{previous_output}} | again: {{describe_customer}} | index {{_record.metadata.index}}"))));
 
-        Api.Reply reply = api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "customer"));
+        Reply reply = api.post("/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "customer"), ORG_A);
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         Map<String, Object> body = reply.body();
@@ -109,8 +64,8 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
         String batchId = (String) body.get("batchId");
 
         // step results: Liquid put the record's metadata and the previous step's output into the prompt
-        Api.Reply steps = api.get(ORG_A, "/v1/flows/" + flowId + "/step-results?batchId=" + batchId
-                + "&sortBy=order&sortOrder=asc&limit=100");
+        Reply steps = api.get("/v1/flows/" + flowId + "/step-results?batchId=" + batchId
+                + "&sortBy=order&sortOrder=asc&limit=100", ORG_A);
         assertThat(steps.status()).as(steps.raw()).isEqualTo(200);
         assertThat(steps.map("pagination")).isEqualTo(Map.of("limit", 100, "offset", 0, "returned", 6, "hasMore", false));
         List<Map<String, Object>> rows = steps.list("data");
@@ -157,7 +112,7 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
             }
         }
 
-        Api.Reply status = api.get(ORG_A, "/v1/batch/status/" + batchId);
+        Reply status = api.get("/v1/batch/status/" + batchId, ORG_A);
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body()).containsOnlyKeys("batchExecutionId", "flowId", "status", "totalRecords",
                 "processedRecords", "failedRecords", "successCount", "progress", "startedAt", "completedAt", "totalCostUsd");
@@ -165,7 +120,7 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
                 .containsEntry("totalRecords", 3).containsEntry("processedRecords", 3).containsEntry("failedRecords", 0)
                 .containsEntry("successCount", 3).containsEntry("progress", 100);
         assertThat(new BigDecimal(status.body().get("totalCostUsd").toString())).isEqualByComparingTo(batchCost);
-        assertThat(api.get(ORG_A, "/v1/flows/" + flowId).body().get("lastRunAt")).isNotNull();
+        assertThat(api.get("/v1/flows/" + flowId, ORG_A).body().get("lastRunAt")).isNotNull();
 
         // events: one execution event per record with its prompt result, and the batch's start and end
         List<EventCollector.Event> executions = events.await(EventTypes.RECORD_EXECUTION_COMPLETED,
@@ -193,52 +148,52 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
 
     @Test
     void stepResultsFilterSortAndPage() {
-        String flowId = createFlow(List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
+        String flowId = createFlow(FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
                 "config", Map.of("userPrompt", "Summarize {{previous_output}}"))));
-        String batchId = (String) api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type",
-                Map.of("recordType", "customer")).body().get("batchId");
+        String batchId = (String) api.post("/v1/flows/" + flowId + "/run-on-record-type",
+                Map.of("recordType", "customer"), ORG_A).body().get("batchId");
         String base = "/v1/flows/" + flowId + "/step-results";
 
-        Api.Reply first = api.get(ORG_A, base + "?limit=4");
+        Reply first = api.get(base + "?limit=4", ORG_A);
         assertThat(first.map("pagination")).isEqualTo(Map.of("limit", 4, "offset", 0, "returned", 4, "hasMore", true));
-        Api.Reply second = api.get(ORG_A, base + "?limit=4&offset=4");
+        Reply second = api.get(base + "?limit=4&offset=4", ORG_A);
         assertThat(second.map("pagination")).isEqualTo(Map.of("limit", 4, "offset", 4, "returned", 2, "hasMore", false));
         List<Object> ids = new java.util.ArrayList<>();
         first.list("data").forEach(r -> ids.add(r.get("id")));
         second.list("data").forEach(r -> ids.add(r.get("id")));
         assertThat(ids).doesNotHaveDuplicates().hasSize(6);
         // default order: newest first
-        List<Instant> created = api.get(ORG_A, base).list("data").stream()
+        List<Instant> created = api.get(base, ORG_A).list("data").stream()
                 .map(r -> Instant.parse((String) r.get("createdAt"))).toList();
         assertThat(created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
-        assertThat(api.get(ORG_A, base + "?recordId=cust_02").list("data")).hasSize(2)
+        assertThat(api.get(base + "?recordId=cust_02", ORG_A).list("data")).hasSize(2)
                 .allSatisfy(r -> assertThat(r).containsEntry("recordId", "cust_02"));
-        String promptStepId = (String) api.get(ORG_A, "/v1/flows/" + flowId).list("flowSteps").get(1).get("id");
-        assertThat(api.get(ORG_A, base + "?stepId=" + promptStepId).list("data")).hasSize(3)
+        String promptStepId = (String) api.get("/v1/flows/" + flowId, ORG_A).list("flowSteps").get(1).get("id");
+        assertThat(api.get(base + "?stepId=" + promptStepId, ORG_A).list("data")).hasSize(3)
                 .allSatisfy(r -> assertThat(r).containsEntry("stepType", "prompt"));
-        assertThat(api.get(ORG_A, base + "?batchId=" + batchId + "&status=completed").list("data")).hasSize(6);
-        assertThat(api.get(ORG_A, base + "?status=failed").list("data")).isEmpty();
-        assertThat(api.get(ORG_A, base + "?batchId=batch_other").list("data")).isEmpty();
-        assertThat(api.get(ORG_A, base + "?from=2999-01-01").list("data")).isEmpty();
-        assertThat(api.get(ORG_A, base + "?to=2000-01-01T00:00:00Z").list("data")).isEmpty();
-        assertThat(api.get(ORG_A, base + "?sortBy=order&sortOrder=desc").list("data").getFirst()).containsEntry("order", 2);
-        assertThat(api.get(ORG_A, base + "?sortBy=order&sortOrder=asc").list("data").getFirst()).containsEntry("order", 1);
-        assertThat(api.get(ORG_A, base + "?sortBy=status").status()).isEqualTo(200);
-        assertThat(api.get(ORG_A, base + "?sortBy=durationMs&sortOrder=desc").status()).isEqualTo(200);
+        assertThat(api.get(base + "?batchId=" + batchId + "&status=completed", ORG_A).list("data")).hasSize(6);
+        assertThat(api.get(base + "?status=failed", ORG_A).list("data")).isEmpty();
+        assertThat(api.get(base + "?batchId=batch_other", ORG_A).list("data")).isEmpty();
+        assertThat(api.get(base + "?from=2999-01-01", ORG_A).list("data")).isEmpty();
+        assertThat(api.get(base + "?to=2000-01-01T00:00:00Z", ORG_A).list("data")).isEmpty();
+        assertThat(api.get(base + "?sortBy=order&sortOrder=desc", ORG_A).list("data").getFirst()).containsEntry("order", 2);
+        assertThat(api.get(base + "?sortBy=order&sortOrder=asc", ORG_A).list("data").getFirst()).containsEntry("order", 1);
+        assertThat(api.get(base + "?sortBy=status", ORG_A).status()).isEqualTo(200);
+        assertThat(api.get(base + "?sortBy=durationMs&sortOrder=desc", ORG_A).status()).isEqualTo(200);
         // another organization sees nothing of it
-        assertThat(api.get(Api.ORG_B, base).status()).isEqualTo(404);
+        assertThat(api.get(base, ORG_B).status()).isEqualTo(404);
     }
 
     @Test
     void aFailingStepFailsTheRecordAndSkipsLaterSteps() {
-        String flowId = createFlow(List.of(describeStep(),
+        String flowId = createFlow(FLOW_NAME, List.of(describeStep(),
                 Map.of("type", "prompt", "name", "Ask a missing model",
                         "config", Map.of("userPrompt", "About {{_record.name}}", "model", "no-such-model")),
                 Map.of("type", "template", "name", "Never runs", "config", Map.of("template", "unreachable")),
                 Map.of("type", "template", "name", "Disabled", "enabled", false, "config", Map.of("template", "off"))));
 
-        Api.Reply reply = api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "customer"));
+        Reply reply = api.post("/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "customer"), ORG_A);
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         assertThat(reply.body()).containsEntry("success", false).containsEntry("status", "failed")
@@ -247,8 +202,8 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
             assertThat(r).containsEntry("success", false).containsEntry("contextSteps", 1).containsEntry("promptsExecuted", 1);
             assertThat((String) r.get("error")).contains("Ask a missing model").contains("no-such-model");
         });
-        List<Map<String, Object>> rows = api.get(ORG_A, "/v1/flows/" + flowId
-                + "/step-results?recordId=cust_01&sortBy=order&sortOrder=asc").list("data");
+        List<Map<String, Object>> rows = api.get("/v1/flows/" + flowId
+                + "/step-results?recordId=cust_01&sortBy=order&sortOrder=asc", ORG_A).list("data");
         assertThat(rows).extracting(r -> r.get("status")).containsExactly("completed", "failed", "skipped", "skipped");
         assertThat(rows.get(1)).containsEntry("resolvedPrompt", "About Company cust 1")
                 .containsEntry("modelUsed", "no-such-model").containsEntry("estimatedCost", null)
@@ -256,9 +211,9 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
         assertThat((String) rows.get(1).get("errorMessage")).contains("no-such-model");
 
         // a Liquid error while rendering fails the record the same way
-        String liquidFlow = createFlow(List.of(Map.of("type", "template", "name", "Divide",
+        String liquidFlow = createFlow(FLOW_NAME, List.of(Map.of("type", "template", "name", "Divide",
                 "config", Map.of("template", "{{ _record.metadata.index | divided_by: 0 }}"))));
-        Api.Reply liquid = api.post(ORG_A, "/v1/flows/" + liquidFlow + "/run-on-record-type", Map.of("recordType", "customer"));
+        Reply liquid = api.post("/v1/flows/" + liquidFlow + "/run-on-record-type", Map.of("recordType", "customer"), ORG_A);
         assertThat(liquid.body()).containsEntry("status", "failed").containsEntry("success", false);
         assertThat((String) liquid.list("results").getFirst().get("error")).contains("Divide");
         // a flow without prompt steps reports its last step as the record's result
@@ -277,8 +232,8 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
 
     @Test
     void aTypeWithoutRecordsIsAnEmptyCompletedBatch() {
-        String flowId = createFlow(List.of(describeStep()));
-        Api.Reply reply = api.post(ORG_A, "/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "nobody"));
+        String flowId = createFlow(FLOW_NAME, List.of(describeStep()));
+        Reply reply = api.post("/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "nobody"), ORG_A);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).containsEntry("recordCount", 0).containsEntry("results", List.of())
                 .containsEntry("status", "completed").containsEntry("success", true)

@@ -7,27 +7,14 @@ import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
 import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.common.events.contracts.RecordRefV1;
 import dev.runloom.common.inbox.DeadLetters;
-import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.common.tenant.Tenant;
-import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
-import dev.runloom.testsupport.KafkaTestTopics;
-import dev.runloom.testsupport.MicronautTestInfra;
 import dev.runloom.testsupport.Poll;
-import io.micronaut.context.annotation.Property;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.runloom.records.RecordsFixtures.ORG_A;
-import static dev.runloom.records.RecordsFixtures.ORG_B;
-import static dev.runloom.records.RecordsFixtures.createRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,39 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the executions topic by a plain KafkaProducer, read back through {@code GET /v1/records/:id/results}.
  */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecordResultsTest implements TestPropertyProvider {
+class RecordResultsTest extends RecordsServiceTestBase {
     static final Instant T0 = Instant.parse("2024-06-10T15:45:30Z");
 
-    @Inject @Client("/") HttpClient client;
-    @Inject InternalTokens tokens;
-    @Inject JsonMapper json;
-    @Inject Topics topics;
     @Inject TransactionOperations<Connection> transactions;
-    @Property(name = "kafka.bootstrap.servers") String bootstrap;
-
-    ApiClient<Tenant> api;
-    KafkaTestTopics kafka;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return MicronautTestInfra.serviceProperties("records_results");
-    }
-
-    @BeforeAll
-    void setUp() {
-        api = new ApiClient<>(client, json, InternalTokens.HEADER, tokens::sign);
-        kafka = new KafkaTestTopics(bootstrap);
-    }
-
-    @AfterAll
-    void tearDown() {
-        kafka.close();
-    }
 
     @Test
     void projectsResultsAndServesThemWithFiltersPagingAndCounts() {
-        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 1", Map.of()).get("id");
+        String recordId = (String) createRecord(ORG_A, "leads", "Lead 1", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         send(execution("exec-1-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-1-" + u, "step_p1", "User Signup Validation", "completed", null),
@@ -166,7 +125,7 @@ class RecordResultsTest implements TestPropertyProvider {
 
     @Test
     void theSameResultDeliveredTwiceIsStoredOnce() {
-        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 2", Map.of()).get("id");
+        String recordId = (String) createRecord(ORG_A, "leads", "Lead 2", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         RecordExecutionCompletedV1 execution = execution("exec-d-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-a-" + u, "step_p1", "Validation", "completed", null),
@@ -187,7 +146,7 @@ class RecordResultsTest implements TestPropertyProvider {
 
     @Test
     void unprocessableMessagesAreDeadLetteredAndLaterEventsStillProject() {
-        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 3", Map.of()).get("id");
+        String recordId = (String) createRecord(ORG_A, "leads", "Lead 3", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         String topic = topics.name(Topics.FLOW_EXECUTIONS);
         byte[] garbage = ("not a cloud event " + u).getBytes(StandardCharsets.UTF_8);

@@ -5,26 +5,13 @@ import dev.runloom.common.events.Topics;
 import dev.runloom.common.events.contracts.EventTypes;
 import dev.runloom.common.events.contracts.RecordCreatedV1;
 import dev.runloom.common.tenant.InternalTokens;
-import dev.runloom.common.tenant.Tenant;
-import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
-import dev.runloom.testsupport.KafkaTestTopics;
-import dev.runloom.testsupport.MicronautTestInfra;
 import io.cloudevents.CloudEvent;
-import io.micronaut.context.annotation.Property;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,40 +25,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.runloom.records.RecordsFixtures.ORG_A;
-import static dev.runloom.records.RecordsFixtures.ORG_B;
-import static dev.runloom.records.RecordsFixtures.createRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Records over HTTP (create, get, list, internal reads, bad input) and the RecordCreatedV1 event on Kafka. */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecordsApiTest implements TestPropertyProvider {
-
-    @Inject @Client("/") HttpClient client;
-    @Inject InternalTokens tokens;
-    @Inject JsonMapper json;
-    @Inject Topics topics;
-    @Property(name = "kafka.bootstrap.servers") String bootstrap;
-
-    ApiClient<Tenant> api;
-    KafkaTestTopics kafka;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return MicronautTestInfra.serviceProperties("records");
-    }
-
-    @BeforeAll
-    void setUp() {
-        api = new ApiClient<>(client, json, InternalTokens.HEADER, tokens::sign);
-        kafka = new KafkaTestTopics(bootstrap);
-    }
-
-    @AfterAll
-    void tearDown() {
-        kafka.close();
-    }
+class RecordsApiTest extends RecordsServiceTestBase {
 
     @Test
     void createsAndReadsARecord() {
@@ -109,7 +67,7 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void duplicateTypeAndNameConflictsOnlyWithinTheSameTypeAndOrganization() {
-        createRecord(api, ORG_A, "dup-type", "Same Name", Map.of());
+        createRecord(ORG_A, "dup-type", "Same Name", Map.of());
 
         api.post("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_A)
                 .assertProblem(409, "record_exists");
@@ -145,10 +103,10 @@ class RecordsApiTest implements TestPropertyProvider {
     void listsNewestFirstWithCursorPages() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ids.add((String) createRecord(api, ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
+            ids.add((String) createRecord(ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
         }
-        createRecord(api, ORG_A, "paged-other", "not listed", Map.of());
-        createRecord(api, ORG_B, "paged", "other org", Map.of());
+        createRecord(ORG_A, "paged-other", "not listed", Map.of());
+        createRecord(ORG_B, "paged", "other org", Map.of());
         List<String> newestFirst = new ArrayList<>(ids.reversed());
 
         Reply first = api.get("/v1/records?type=paged&limit=3&includeCount=true", ORG_A);
@@ -184,9 +142,9 @@ class RecordsApiTest implements TestPropertyProvider {
     void internalEndpointPagesThroughRecordsOfATypeInIdOrder() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add((String) createRecord(api, ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
+            ids.add((String) createRecord(ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
         }
-        createRecord(api, ORG_B, "batch-source", "other org", Map.of());
+        createRecord(ORG_B, "batch-source", "other org", Map.of());
 
         List<Map<String, Object>> seen = new ArrayList<>();
         String after = "";
@@ -253,7 +211,7 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void badReadsAreProblems() {
-        String id = (String) createRecord(api, ORG_A, "private", "mine", Map.of()).get("id");
+        String id = (String) createRecord(ORG_A, "private", "mine", Map.of()).get("id");
         assertThat(api.get("/v1/records/" + id, ORG_A).status()).isEqualTo(200);
 
         api.get("/v1/records/" + id, ORG_B).assertProblem(404, "not_found");
@@ -272,7 +230,7 @@ class RecordsApiTest implements TestPropertyProvider {
 
     @Test
     void recordCreatedEventArrivesOnKafka() {
-        Map<String, Object> record = createRecord(api, ORG_A, "evented", "announce me", Map.of("k", "v"));
+        Map<String, Object> record = createRecord(ORG_A, "evented", "announce me", Map.of("k", "v"));
         String id = (String) record.get("id");
 
         ConsumerRecord<String, byte[]> message = kafka.awaitFirst(topics.name(Topics.RECORDS), r -> id.equals(r.key()),

@@ -1,27 +1,18 @@
 package dev.runloom.schedules;
 
 import dev.runloom.common.outbox.Outbox;
-import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.schedules.runs.ScheduleRunRepository;
 import dev.runloom.schedules.scheduler.CronTimes;
 import dev.runloom.schedules.scheduler.ScheduleFirer;
 import dev.runloom.schedules.scheduler.SchedulerLoop;
 import dev.runloom.schedules.scheduler.SchedulerSettings;
 import dev.runloom.schedules.schedules.ScheduleRepository;
-import dev.runloom.testsupport.MicronautTestInfra;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.testsupport.Poll;
 import io.micronaut.test.annotation.MockBean;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static dev.runloom.schedules.Api.ORG_A;
-import static dev.runloom.schedules.SchedulesApiTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,21 +38,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * background loop from several threads — never fires one fire time twice.
  */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SchedulerTest implements TestPropertyProvider {
+class SchedulerTest extends SchedulesServiceTestBase {
     private final MutableClock time = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
-    @Inject @Client("/") HttpClient client;
-    @Inject InternalTokens tokens;
-    @Inject JsonMapper json;
     @Inject SchedulerLoop loop;
-    @Inject TransactionOperations<Connection> transactions;
     @Inject ScheduleRepository scheduleRepository;
     @Inject ScheduleRunRepository runRepository;
     @Inject Outbox outbox;
     @Inject CronTimes cronTimes;
-
-    Api api;
 
     @MockBean(Clock.class)
     Clock clock() {
@@ -71,15 +53,8 @@ class SchedulerTest implements TestPropertyProvider {
     }
 
     @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = MicronautTestInfra.serviceProperties("schedules_scheduler");
-        properties.put("runloom.scheduler.poll-interval", "50ms");
-        return properties;
-    }
-
-    @BeforeAll
-    void setUp() {
-        api = new Api(client, tokens, json);
+    Map<String, String> extraProperties() {
+        return Map.of("runloom.scheduler.poll-interval", "50ms");
     }
 
     @Test
@@ -93,7 +68,7 @@ class SchedulerTest implements TestPropertyProvider {
         assertThat(runs(id)).isEmpty();
 
         time.set(Instant.parse("2026-06-10T14:05:00Z"));
-        List<Map<String, Object>> runs = await(() -> runs(id), r -> !r.isEmpty());
+        List<Map<String, Object>> runs = Poll.until(() -> runs(id), r -> !r.isEmpty());
         assertThat(runs).hasSize(1);
         assertThat(runs.get(0)).containsEntry("status", "pending").containsEntry("flowId", "flow_1")
                 .containsEntry("createdAt", "2026-06-10T14:05:00Z");
@@ -131,7 +106,7 @@ class SchedulerTest implements TestPropertyProvider {
 
         // the scheduler "was down" for an hour: twelve fire times passed
         time.set(Instant.parse("2026-07-01T11:02:00Z"));
-        await(() -> runs(id), r -> !r.isEmpty());
+        Poll.until(() -> runs(id), r -> !r.isEmpty());
         awaitTicks(3);
         assertThat(runs(id)).hasSize(1);
         assertThat(schedule(id)).containsEntry("lastRunAt", "2026-07-01T11:02:00Z")
@@ -150,7 +125,7 @@ class SchedulerTest implements TestPropertyProvider {
         assertThat(schedule(id)).containsEntry("runAt", "2026-08-01T10:00:00Z").containsEntry("nextRunAt", "2026-08-01T10:00:00Z");
 
         time.set(Instant.parse("2026-08-01T10:00:01Z"));
-        await(() -> runs(id), r -> !r.isEmpty());
+        Poll.until(() -> runs(id), r -> !r.isEmpty());
         assertThat(schedule(id)).containsEntry("enabled", false).containsEntry("nextRunAt", null)
                 .containsEntry("lastRunAt", "2026-08-01T10:00:01Z");
         time.set(Instant.parse("2026-08-02T10:00:00Z"));
@@ -164,10 +139,10 @@ class SchedulerTest implements TestPropertyProvider {
         time.set(Instant.parse("2026-09-01T08:00:30Z"));
         String id = create("*/5 * * * *", "UTC");
         time.set(Instant.parse("2026-09-01T08:05:00Z"));
-        await(() -> runs(id), r -> r.size() == 1);
+        Poll.until(() -> runs(id), r -> r.size() == 1);
 
         time.set(Instant.parse("2026-09-01T08:10:00Z"));
-        List<Map<String, Object>> runs = await(() -> runs(id), r -> r.size() == 2);
+        List<Map<String, Object>> runs = Poll.until(() -> runs(id), r -> r.size() == 2);
         assertThat(runs.get(0)).containsEntry("status", "skipped").containsEntry("error", "previous run still running")
                 .containsEntry("completedAt", "2026-09-01T08:10:00Z");
         assertThat(runs.get(1)).containsEntry("status", "pending");
@@ -178,11 +153,11 @@ class SchedulerTest implements TestPropertyProvider {
         // the first run ends: the next fire runs again
         execute("UPDATE schedule_runs SET status = 'completed' WHERE id = '" + runs.get(1).get("id") + "'");
         time.set(Instant.parse("2026-09-01T08:15:00Z"));
-        assertThat(await(() -> runs(id), r -> r.size() == 3).get(0)).containsEntry("status", "pending");
+        assertThat(Poll.until(() -> runs(id), r -> r.size() == 3).get(0)).containsEntry("status", "pending");
 
         // a run stuck active past runloom.scheduler.stuck-run-timeout (6h) no longer blocks
         time.set(Instant.parse("2026-09-01T14:20:00Z"));
-        assertThat(await(() -> runs(id), r -> r.size() == 4).get(0)).containsEntry("status", "pending");
+        assertThat(Poll.until(() -> runs(id), r -> r.size() == 4).get(0)).containsEntry("status", "pending");
         assertThat(outboxEvents(id)).isEqualTo(3);
     }
 
@@ -222,7 +197,7 @@ class SchedulerTest implements TestPropertyProvider {
                 for (Future<?> call : calls) {
                     call.get(60, TimeUnit.SECONDS);
                 }
-                await(() -> dueCount(ids), due -> due == 0);
+                Poll.until(() -> dueCount(ids), due -> due == 0);
                 // let every run finish so each fire time makes a real run and an event
                 execute("UPDATE schedule_runs SET status = 'completed' WHERE status = 'pending' AND schedule_id IN ('"
                         + String.join("','", ids) + "')");
@@ -258,7 +233,7 @@ class SchedulerTest implements TestPropertyProvider {
     private void fireAt(String id, String fireTime, String expectedNext) {
         assertThat(schedule(id)).containsEntry("nextRunAt", fireTime);
         time.set(Instant.parse(fireTime));
-        await(() -> schedule(id), s -> expectedNext.equals(s.get("nextRunAt")));
+        Poll.until(() -> schedule(id), s -> expectedNext.equals(s.get("nextRunAt")));
     }
 
     private Map<String, Object> schedule(String id) {
@@ -271,7 +246,7 @@ class SchedulerTest implements TestPropertyProvider {
 
     private void awaitTicks(int ticks) {
         long target = loop.completedTicks() + ticks;
-        await(loop::completedTicks, done -> done >= target);
+        Poll.until(loop::completedTicks, done -> done >= target);
     }
 
     private List<Instant> scheduledFor(String scheduleId) {

@@ -10,57 +10,30 @@ import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResu
 import dev.runloom.common.events.contracts.RecordRefV1;
 import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.schedules.Api.Reply;
-import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.Poll;
 import io.cloudevents.CloudEvent;
-import io.micronaut.context.annotation.Property;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
-import static dev.runloom.schedules.Api.ORG_A;
-import static dev.runloom.schedules.Api.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -70,9 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * off in this class so only the runs the tests start exist.
  */
 @MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SchedulesApiTest implements TestPropertyProvider {
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+class SchedulesApiTest extends SchedulesServiceTestBase {
     private static final List<String> SCHEDULE_KEYS = List.of("id", "name", "flowId", "agentId", "recordType",
             "recordIds", "inputs", "triggerType", "cron", "timezone", "runAt", "enabled", "executionOptions",
             "nextRunAt", "lastRunAt", "productSurfaceId", "organizationId", "userId", "createdAt", "updatedAt");
@@ -82,35 +53,12 @@ class SchedulesApiTest implements TestPropertyProvider {
     private static final List<String> RESULT_KEYS = List.of("agentExecutionId", "createdAt", "error", "executedAt",
             "failedAt", "flowId", "flowName", "record", "recordId", "recordResultId", "status");
 
-    @Inject @Client("/") HttpClient client;
-    @Inject InternalTokens tokens;
-    @Inject JsonMapper json;
     @Inject Topics topics;
-    @Inject TransactionOperations<Connection> transactions;
-    @Property(name = "kafka.bootstrap.servers") String bootstrap;
-
-    Api api;
-    KafkaProducer<String, byte[]> producer;
+    @Inject KafkaTestTopics kafka;
 
     @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = MicronautTestInfra.serviceProperties("schedules_api");
-        properties.put("runloom.scheduler.enabled", "false");
-        return properties;
-    }
-
-    @BeforeAll
-    void setUp() {
-        api = new Api(client, tokens, json);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    void tearDown() {
-        producer.close(Duration.ofSeconds(5));
+    Map<String, String> extraProperties() {
+        return Map.of("runloom.scheduler.enabled", "false");
     }
 
     // ---- create and get ----------------------------------------------------------------------
@@ -251,8 +199,8 @@ class SchedulesApiTest implements TestPropertyProvider {
         assertThat(runId).startsWith("run_");
 
         // the request really reaches Kafka as a CloudEvent keyed by the schedule
-        ConsumerRecord<String, byte[]> record = awaitRecord(topics.name(Topics.SCHEDULE_RUNS),
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains(runId));
+        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.name(Topics.SCHEDULE_RUNS),
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(runId), Poll.TIMEOUT);
         CloudEvent event = CloudEventCodec.fromRecord(record);
         assertThat(record.key()).isEqualTo(scheduleId);
         assertThat(event.getType()).isEqualTo(EventTypes.SCHEDULE_RUN_REQUESTED);
@@ -282,11 +230,11 @@ class SchedulesApiTest implements TestPropertyProvider {
         CloudEvent completed = batchCompleted(runId, batchId, "completed", 2, 0, null, t0, t0.plusSeconds(41));
         send(Topics.FLOW_BATCHES, batchId, completed);
 
-        Map<String, Object> done = await(() -> onlyRun(scheduleId), run -> "completed".equals(run.get("status")));
+        Map<String, Object> done = Poll.until(() -> onlyRun(scheduleId), run -> "completed".equals(run.get("status")));
         assertThat(done).containsEntry("batchExecutionId", batchId).containsEntry("totalRecords", 2)
                 .containsEntry("processedRecords", 2).containsEntry("failedRecords", 0).containsEntry("error", null)
                 .containsEntry("startedAt", "2026-06-10T15:22:30.125Z").containsEntry("completedAt", "2026-06-10T15:23:11.125Z");
-        Reply results = await(() -> api.get("/v1/schedules/runs/" + runId + "/results", ORG_A),
+        Reply results = Poll.until(() -> api.get("/v1/schedules/runs/" + runId + "/results", ORG_A),
                 r -> r.status() == 200 && ((Number) r.pagination().get("total")).intValue() == 2);
 
         // exactly seed 002's shape
@@ -324,9 +272,9 @@ class SchedulesApiTest implements TestPropertyProvider {
         String markerRun = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
         send(Topics.FLOW_EXECUTIONS, "rec_1", execution(markerRun, batchId, "rec_1", "John Doe", true, t0, t0, "res_m"));
         send(Topics.FLOW_BATCHES, batchId, batchStarted(markerRun, "batch_marker", 1, t0));
-        await(() -> api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0),
+        Poll.until(() -> api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0),
                 run -> "running".equals(run.get("status")) && Integer.valueOf(1).equals(run.get("processedRecords")));
-        await(() -> api.get("/v1/schedules/runs/" + markerRun + "/results", ORG_A), r -> r.data().size() == 1);
+        Poll.until(() -> api.get("/v1/schedules/runs/" + markerRun + "/results", ORG_A), r -> r.data().size() == 1);
 
         Map<String, Object> after = api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(1);
         assertThat(after).isEqualTo(done);
@@ -347,10 +295,10 @@ class SchedulesApiTest implements TestPropertyProvider {
         send(Topics.FLOW_EXECUTIONS, "rec_9", execution(runId, batchId, "rec_9", "Broken", false, t0, t0.plusSeconds(5), "res_9"));
         send(Topics.FLOW_BATCHES, batchId, batchCompleted(runId, batchId, "failed", 0, 1, "model timed out", t0, t0.plusSeconds(6)));
 
-        Map<String, Object> run = await(() -> onlyRun(scheduleId), r -> "failed".equals(r.get("status")));
+        Map<String, Object> run = Poll.until(() -> onlyRun(scheduleId), r -> "failed".equals(r.get("status")));
         assertThat(run).containsEntry("totalRecords", 1).containsEntry("processedRecords", 1)
                 .containsEntry("failedRecords", 1).containsEntry("error", "model timed out");
-        Reply failed = await(() -> api.get("/v1/schedules/runs/" + runId + "/results?status=failed", ORG_A),
+        Reply failed = Poll.until(() -> api.get("/v1/schedules/runs/" + runId + "/results?status=failed", ORG_A),
                 r -> r.data().size() == 1);
         assertThat(failed.data().get(0)).containsEntry("status", "failed").containsEntry("error", "boom")
                 .containsEntry("failedAt", "2026-06-11T09:00:05Z").containsEntry("executedAt", "2026-06-11T09:00:05Z");
@@ -427,28 +375,8 @@ class SchedulesApiTest implements TestPropertyProvider {
                 OffsetDateTime.now(ZoneOffset.UTC), json.writeValueAsBytes(payload));
     }
 
-    private void send(String topicBase, String key, CloudEvent event) throws Exception {
-        producer.send(CloudEventCodec.toRecord(topics.name(topicBase), key, event)).get(30, TimeUnit.SECONDS);
-    }
-
-    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> wanted) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (wanted.test(record)) {
-                        return record;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no matching record on " + topic + " within " + DEADLINE);
+    private void send(String topicBase, String key, CloudEvent event) {
+        kafka.produce(CloudEventCodec.toRecord(topics.name(topicBase), key, event));
     }
 
     private String inboxOutcome(String eventId) {
@@ -461,24 +389,5 @@ class SchedulesApiTest implements TestPropertyProvider {
                 }
             }
         });
-    }
-
-    /** Polls until the value satisfies the condition (deadline 30 s); returns the last value. */
-    static <T> T await(Supplier<T> value, Predicate<T> condition) {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        T last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = value.get();
-            if (condition.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("condition not met within " + DEADLINE + "; last value: " + last);
     }
 }

@@ -1,9 +1,9 @@
 package dev.runloom.common.inbox;
 
-import dev.runloom.common.KernelTestSupport;
 import dev.runloom.common.events.CloudEventCodec;
 import dev.runloom.common.events.Topics;
 import dev.runloom.common.kafka.EventProducer;
+import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.MicronautTestInfra;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
@@ -51,7 +51,7 @@ class InboxTest implements TestPropertyProvider {
     @Inject EventProducer producer;
     @Inject Topics topics;
     @Inject TransactionOperations<Connection> transactions;
-    @Property(name = "kafka.bootstrap.servers") String bootstrap;
+    @Inject KafkaTestTopics kafka;
 
     @Override
     public Map<String, String> getProperties() {
@@ -179,8 +179,8 @@ class InboxTest implements TestPropertyProvider {
         awaitApplied(after);
         assertThat(applied(poison)).isZero();
 
-        List<ConsumerRecord<String, byte[]>> dead = KernelTestSupport.readTopic(bootstrap,
-                Topics.deadLetterTopic(topics.name(TOPIC)), 2, Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> dead = kafka.read(Topics.deadLetterTopic(topics.name(TOPIC)), 2,
+                Duration.ofSeconds(20));
         List<String> reasons = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : dead) {
             reasons.add(new String(record.headers().lastHeader(DeadLetters.ERROR_HEADER).value(), StandardCharsets.UTF_8));

@@ -1,13 +1,12 @@
 package dev.runloom.common.outbox;
 
-import dev.runloom.common.KernelTestSupport;
 import dev.runloom.common.events.CloudEventCodec;
 import dev.runloom.common.events.OutgoingEvent;
 import dev.runloom.common.events.Topics;
 import dev.runloom.common.kafka.EventProducer;
+import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.MicronautTestInfra;
 import io.cloudevents.CloudEvent;
-import io.micronaut.context.annotation.Property;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.transaction.TransactionOperations;
@@ -44,7 +43,7 @@ class OutboxRelayTest implements TestPropertyProvider {
     @Inject EventProducer producer;
     @Inject Topics topics;
     @Inject TransactionOperations<Connection> transactions;
-    @Property(name = "kafka.bootstrap.servers") String bootstrap;
+    @Inject KafkaTestTopics kafka;
 
     @Serdeable
     record Thing(String id, int n) {
@@ -93,10 +92,10 @@ class OutboxRelayTest implements TestPropertyProvider {
         assertThat(drain()).isEqualTo(2);
         assertThat(unsentRows()).isZero();
 
-        List<ConsumerRecord<String, byte[]>> records = KernelTestSupport.readTopic(bootstrap, topics.name(TOPIC), 2, Duration.ofSeconds(20))
-                .stream().filter(r -> "thing-1".equals(r.key())).toList();
+        List<ConsumerRecord<String, byte[]>> records = kafka.read(topics.name(TOPIC), r -> "thing-1".equals(r.key()), 2,
+                Duration.ofSeconds(20));
         assertThat(records).hasSize(2);
-        CloudEvent first = KernelTestSupport.event(records.get(0));
+        CloudEvent first = CloudEventCodec.fromRecord(records.get(0));
         assertThat(first.getType()).isEqualTo("runloom.test.thing.changed.v1");
         assertThat(first.getSource().toString()).isEqualTo("urn:runloom:common-test");
         assertThat(first.getSubject()).isEqualTo("thing-1");
@@ -136,11 +135,11 @@ class OutboxRelayTest implements TestPropertyProvider {
         assertThat(unsentRows()).isEqualTo(1);
         assertThat(drain()).isEqualTo(1);
 
-        List<ConsumerRecord<String, byte[]>> copies = KernelTestSupport.readTopic(bootstrap, topics.name(TOPIC), 2, Duration.ofSeconds(20))
-                .stream().filter(r -> "crash-key".equals(r.key())).toList();
+        List<ConsumerRecord<String, byte[]>> copies = kafka.read(topics.name(TOPIC), r -> "crash-key".equals(r.key()), 2,
+                Duration.ofSeconds(20));
         // at least once: the same event (same id) twice, which the consumers' inbox absorbs
         assertThat(copies).hasSize(2);
-        assertThat(KernelTestSupport.event(copies.get(0)).getId()).isEqualTo(KernelTestSupport.event(copies.get(1)).getId());
+        assertThat(CloudEventCodec.fromRecord(copies.get(0)).getId()).isEqualTo(CloudEventCodec.fromRecord(copies.get(1)).getId());
     }
 
     @Test
@@ -174,16 +173,16 @@ class OutboxRelayTest implements TestPropertyProvider {
         } finally {
             pool.shutdownNow();
         }
-        List<ConsumerRecord<String, byte[]>> received = KernelTestSupport.readTopic(bootstrap, topics.name(TOPIC), 300, Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().startsWith("order-key-")).toList();
+        List<ConsumerRecord<String, byte[]>> received = kafka.read(topics.name(TOPIC), r -> r.key().startsWith("order-key-"), 300,
+                Duration.ofSeconds(30));
         assertThat(received).hasSize(300);
-        Set<String> ids = received.stream().map(r -> KernelTestSupport.event(r).getId()).collect(Collectors.toSet());
+        Set<String> ids = received.stream().map(r -> CloudEventCodec.fromRecord(r).getId()).collect(Collectors.toSet());
         assertThat(ids).hasSize(300);
         Map<String, Integer> lastSeen = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : received.stream()
                 .sorted((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
                 .toList()) {
-            String json = new String(KernelTestSupport.event(record).getData().toBytes(), StandardCharsets.UTF_8);
+            String json = new String(CloudEventCodec.fromRecord(record).getData().toBytes(), StandardCharsets.UTF_8);
             int n = Integer.parseInt(json.replaceAll(".*\"n\":\\s*(\\d+).*", "$1"));
             Integer previous = lastSeen.put(record.key(), n);
             assertThat(previous == null || previous < n).as("order of " + record.key()).isTrue();

@@ -2,6 +2,7 @@ package dev.runloom.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runloom.testsupport.Poll;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /** A tiny black-box client of the public API: what a user's curl does, with JSON parsed. */
@@ -59,21 +59,6 @@ final class Api {
 
     /** Polls a GET until the condition holds: the platform is eventually consistent across services. */
     Response await(String path, Predicate<Response> condition, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        Response last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = get(path);
-            if (condition.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("condition not met within " + timeout + " for GET " + path + "; last answer: "
-                + (last == null ? "none" : last.status() + " " + last.raw()));
+        return Poll.until(() -> get(path), condition, timeout);
     }
 }
