@@ -88,11 +88,6 @@ public class OutboxRelay {
         wakeUps.release();
     }
 
-    /** Wakes the relay now (tests, and callers that appended outside a listener's reach). */
-    public void wake() {
-        wakeUps.release();
-    }
-
     /** Test seam: runs after the broker acknowledged a batch and before it is marked sent. */
     public void afterSendHook(Runnable hook) {
         this.afterSendHook = hook;
