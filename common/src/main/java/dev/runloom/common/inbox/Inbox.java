@@ -55,11 +55,22 @@ public class Inbox {
      */
     public void consume(String consumer, List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> kafka,
                         EventHandler handler) {
+        consumeWith(consumer, records, kafka, () -> process(consumer, records, handler));
+    }
+
+    /** As above, for work prepared outside the transaction (see {@link PreparingHandler}). */
+    public <R> void consume(String consumer, List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> kafka,
+                            PreparingHandler<R> handler) {
+        consumeWith(consumer, records, kafka, () -> process(consumer, records, handler));
+    }
+
+    private static void consumeWith(String consumer, List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> kafka,
+                                    Runnable processing) {
         if (records.isEmpty()) {
             return;
         }
         try {
-            process(consumer, records, handler);
+            processing.run();
             kafka.commitSync(nextOffsets(records));
         } catch (TransientFailure e) {
             LOG.warn("{}: transient failure, will re-read {} events: {}", consumer, records.size(), e.getCause().toString());
@@ -70,6 +81,44 @@ public class Inbox {
 
     /** Processes a batch; throws {@link TransientFailure} when it should be read again later. */
     public void process(String consumer, List<ConsumerRecord<String, byte[]>> records, EventHandler handler) {
+        apply(consumer, parse(consumer, records), handler);
+    }
+
+    /**
+     * Prepares each event not seen before outside any transaction, then applies the prepared
+     * results like {@link #process(String, List, EventHandler)}. An event whose preparation fails
+     * for a non-transient reason is dead-lettered.
+     */
+    public <R> void process(String consumer, List<ConsumerRecord<String, byte[]>> records, PreparingHandler<R> handler) {
+        Map<IncomingEvent, ConsumerRecord<String, byte[]>> events = parse(consumer, records);
+        Set<String> seen;
+        try {
+            seen = alreadySeen(consumer, events.keySet());
+        } catch (RuntimeException e) {
+            rethrowIfTransient(e);
+            throw e;
+        }
+        Map<String, R> prepared = new HashMap<>();
+        Map<IncomingEvent, ConsumerRecord<String, byte[]>> ready = new LinkedHashMap<>();
+        for (Map.Entry<IncomingEvent, ConsumerRecord<String, byte[]>> entry : events.entrySet()) {
+            IncomingEvent event = entry.getKey();
+            if (seen.contains(event.id()) || prepared.containsKey(event.id())) {
+                continue;
+            }
+            try {
+                prepared.put(event.id(), handler.prepare(event));
+                ready.put(event, entry.getValue());
+            } catch (Exception e) {
+                rethrowIfTransient(e);
+                deadLetter(consumer, event, entry.getValue(), e);
+            }
+        }
+        apply(consumer, ready, fresh -> handler.apply(fresh.stream()
+                .map(event -> new PreparingHandler.Prepared<>(event, prepared.get(event.id())))
+                .toList()));
+    }
+
+    private Map<IncomingEvent, ConsumerRecord<String, byte[]>> parse(String consumer, List<ConsumerRecord<String, byte[]>> records) {
         Map<IncomingEvent, ConsumerRecord<String, byte[]>> events = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
@@ -78,6 +127,11 @@ public class Inbox {
                 deadLetters.send(record, consumer, notACloudEvent);
             }
         }
+        return events;
+    }
+
+    /** The whole batch in one transaction; if that fails, event by event, dead-lettering the ones that still fail. */
+    private void apply(String consumer, Map<IncomingEvent, ConsumerRecord<String, byte[]>> events, EventHandler handler) {
         if (events.isEmpty()) {
             return;
         }
@@ -91,12 +145,37 @@ public class Inbox {
                     inTransaction(consumer, List.of(entry.getKey()), handler);
                 } catch (Exception single) {
                     rethrowIfTransient(single);
-                    LOG.warn("{}: dead-lettering event {} ({}): {}", consumer, entry.getKey().id(), entry.getKey().type(), single.toString());
-                    deadLetters.send(entry.getValue(), consumer, rootCause(single));
-                    inTransaction(consumer, List.of(entry.getKey()), "dead-lettered", ignored -> { });
+                    deadLetter(consumer, entry.getKey(), entry.getValue(), single);
                 }
             }
         }
+    }
+
+    private void deadLetter(String consumer, IncomingEvent event, ConsumerRecord<String, byte[]> record, Exception failure) {
+        LOG.warn("{}: dead-lettering event {} ({}): {}", consumer, event.id(), event.type(), failure.toString());
+        deadLetters.send(record, consumer, rootCause(failure));
+        inTransaction(consumer, List.of(event), "dead-lettered", ignored -> { });
+    }
+
+    private Set<String> alreadySeen(String consumer, Set<IncomingEvent> events) {
+        if (events.isEmpty()) {
+            return Set.of();
+        }
+        return transactions.executeRead(status -> {
+            Connection connection = status.getConnection();
+            Set<String> seen = new HashSet<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT event_id FROM runloom_inbox WHERE consumer = ? AND event_id = ANY (?)")) {
+                query.setString(1, consumer);
+                query.setArray(2, connection.createArrayOf("text", events.stream().map(IncomingEvent::id).toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        seen.add(rows.getString(1));
+                    }
+                }
+            }
+            return seen;
+        });
     }
 
     private void inTransaction(String consumer, List<IncomingEvent> events, EventHandler handler) {

@@ -164,6 +164,47 @@ class InboxTest implements TestPropertyProvider {
         assertThat(applied("evt_direct")).isEqualTo(1);
     }
 
+    private ConsumerRecord<String, byte[]> received(String id, String body) {
+        ProducerRecord<String, byte[]> produced = cloudEvent(id, "k-prepared", body);
+        return new ConsumerRecord<>(topics.name(TOPIC), 0, 0L, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0, 0, "k-prepared", produced.value(), produced.headers(), java.util.Optional.empty());
+    }
+
+    @Test
+    void preparedWorkRunsOutsideTheTransactionAndIsAppliedOnce() {
+        String first = "evt_" + UUID.randomUUID();
+        String refused = "evt_" + UUID.randomUUID();
+        java.util.List<String> preparedIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        PreparingHandler<String> handler = new PreparingHandler<>() {
+            @Override
+            public String prepare(IncomingEvent event) {
+                assertThat(transactions.findTransactionStatus()).as("no transaction while preparing").isEmpty();
+                String body = new String(event.data(), StandardCharsets.UTF_8);
+                if (body.contains("poison")) {
+                    throw new IllegalArgumentException("cannot prepare a poison event");
+                }
+                preparedIds.add(event.id());
+                return body.toUpperCase();
+            }
+
+            @Override
+            public void apply(List<Prepared<String>> prepared) {
+                assertThat(prepared).allMatch(p -> p.result().contains("\"V\""));
+                InboxTest.apply(prepared.stream().map(Prepared::event).toList());
+            }
+        };
+        inbox.process("common-test.prepared", List.of(received(first, "{\"v\":1}"), received(first, "{\"v\":1}"),
+                received(refused, "{\"v\":\"poison\"}")), handler);
+        assertThat(applied(first)).isEqualTo(1);
+        assertThat(applied(refused)).isZero();
+        assertThat(preparedIds).containsExactly(first);
+
+        // redelivered: already in the inbox, so neither prepared nor applied again
+        inbox.process("common-test.prepared", List.of(received(first, "{\"v\":1}"), received(refused, "{\"v\":\"poison\"}")), handler);
+        assertThat(applied(first)).isEqualTo(1);
+        assertThat(preparedIds).containsExactly(first);
+    }
+
     @Test
     void poisonMessagesGoToTheDeadLetterTopicAndThePartitionKeepsFlowing() throws Exception {
         String key = "k-poison"; // one key: everything lands on one partition, in order
@@ -179,8 +220,8 @@ class InboxTest implements TestPropertyProvider {
         awaitApplied(after);
         assertThat(applied(poison)).isZero();
 
-        List<ConsumerRecord<String, byte[]>> dead = kafka.read(Topics.deadLetterTopic(topics.name(TOPIC)), 2,
-                Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> dead = kafka.read(Topics.deadLetterTopic(topics.name(TOPIC)),
+                r -> key.equals(r.key()), 2, Duration.ofSeconds(20));
         List<String> reasons = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : dead) {
             reasons.add(new String(record.headers().lastHeader(DeadLetters.ERROR_HEADER).value(), StandardCharsets.UTF_8));

@@ -28,6 +28,6 @@ public class BatchWorkListener {
 
     @Topic("${runloom.kafka.topic-prefix:}" + Topics.FLOW_BATCH_WORK)
     void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> kafkaConsumer) {
-        inbox.consume(CONSUMER, records, kafkaConsumer, worker::process);
+        inbox.consume(CONSUMER, records, kafkaConsumer, worker);
     }
 }

@@ -3,6 +3,7 @@ package dev.runloom.flows.batches;
 import dev.runloom.common.events.contracts.EventTypes;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.inbox.IncomingEvent;
+import dev.runloom.common.inbox.PreparingHandler;
 import dev.runloom.common.outbox.Outbox;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
@@ -10,6 +11,7 @@ import dev.runloom.flows.engine.ExecutionOutcome;
 import dev.runloom.flows.engine.ExecutionRecorder;
 import dev.runloom.flows.engine.ExecutionScope;
 import dev.runloom.flows.engine.FlowEngine;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -25,12 +27,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs a poll's worth of batch work items inside the inbox transaction: the engine for each
- * record, then batched inserts of executions and step results, one counter UPDATE per batch, and
- * — for the poll that processes a batch's last record — the batch's completion and its event.
+ * Runs a poll's worth of batch work items. The engine runs for each record outside any
+ * transaction (model calls can be slow and must not pin a database connection); then, in the inbox
+ * transaction, batched inserts of executions and step results, one counter UPDATE per batch, and —
+ * for the poll that processes a batch's last record — the batch's completion and its event.
  */
 @Singleton
-public class BatchWorker {
+public class BatchWorker implements PreparingHandler<ExecutionOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWorker.class);
 
     private final JsonMapper json;
@@ -50,15 +53,24 @@ public class BatchWorker {
         this.outbox = outbox;
     }
 
-    /** Must run inside a transaction (the inbox's). */
-    public void process(List<IncomingEvent> events) {
-        List<ExecutionOutcome> outcomes = new ArrayList<>(events.size());
-        for (IncomingEvent event : events) {
-            if (!EventTypes.BATCH_RECORD_WORK.equals(event.type())) {
-                LOG.warn("ignoring event {} of unexpected type {} on the batch work topic", event.id(), event.type());
-                continue;
+    /** Outside any transaction: runs the flow for the work item's record ({@code null}: not a work item). */
+    @Override
+    public @Nullable ExecutionOutcome prepare(IncomingEvent event) {
+        if (!EventTypes.BATCH_RECORD_WORK.equals(event.type())) {
+            LOG.warn("ignoring event {} of unexpected type {} on the batch work topic", event.id(), event.type());
+            return null;
+        }
+        return run(event.payload(json, BatchRecordWork.class));
+    }
+
+    /** Inside the inbox transaction: records what {@link #prepare} computed. */
+    @Override
+    public void apply(List<Prepared<ExecutionOutcome>> prepared) {
+        List<ExecutionOutcome> outcomes = new ArrayList<>(prepared.size());
+        for (Prepared<ExecutionOutcome> p : prepared) {
+            if (p.result() != null) {
+                outcomes.add(p.result());
             }
-            outcomes.add(run(event.payload(json, BatchRecordWork.class)));
         }
         executions.record(outcomes);
 
