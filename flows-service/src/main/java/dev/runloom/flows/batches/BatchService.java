@@ -83,22 +83,22 @@ public class BatchService {
     }
 
     /**
-     * A schedule fired for a flow: always fanned out (nobody waits for an answer), every execution
-     * and event carrying the run id. A run that cannot start ends at once as a failed batch, so the
-     * schedule run ends too.
+     * A schedule fired for a flow, step one — reads only, and a remote call, so it runs outside any
+     * transaction: finds the flow and the records to run over. A run that cannot start is planned as
+     * a failure, so the schedule run ends too.
      *
      * @throws dev.runloom.flows.records.RecordsUnavailableException when records-service cannot be read (retry later)
      */
-    public Batch startForScheduleRun(ScheduleRunRequestedV1 run) {
+    public ScheduleRunPlan planScheduleRun(ScheduleRunRequestedV1 run) {
         String org = run.organizationId();
         Optional<FlowWithSteps> flow = flows.findWithSteps(org, run.flowId());
         if (flow.isEmpty()) {
-            return failToStart(run, "Flow '" + run.flowId() + "' was not found");
+            return ScheduleRunPlan.failure("Flow '" + run.flowId() + "' was not found");
         }
         List<String> recordIds = run.recordIds() == null ? List.of() : run.recordIds();
         String recordType = run.recordType() == null || run.recordType().isBlank() ? null : run.recordType();
         if (recordType == null) {
-            return failToStart(run, recordIds.isEmpty()
+            return ScheduleRunPlan.failure(recordIds.isEmpty()
                     ? "The schedule names neither a recordType nor recordIds"
                     : "Schedule runs over recordIds without a recordType are not supported yet");
         }
@@ -109,8 +109,18 @@ public class BatchService {
             Set<String> wanted = new HashSet<>(recordIds);
             found = found.stream().filter(r -> wanted.contains(r.id())).toList();
         }
-        CompiledFlow compiled = compiledFlows.compiled(flow.get().version());
-        return enqueue(org, run.userId(), compiled, recordType, found, run.runId());
+        return ScheduleRunPlan.batch(compiledFlows.compiled(flow.get().version()), recordType, found);
+    }
+
+    /**
+     * Step two, inside the caller's transaction: always fanned out (nobody waits for an answer), every
+     * execution and event carrying the run id.
+     */
+    public Batch startScheduleRun(ScheduleRunRequestedV1 run, ScheduleRunPlan plan) {
+        if (plan.failure() != null) {
+            return failToStart(run, plan.failure());
+        }
+        return enqueue(run.organizationId(), run.userId(), plan.flow(), plan.recordType(), plan.records(), run.runId());
     }
 
     /** @throws ProblemException 404 when the batch does not exist in the tenant's organization */

@@ -5,16 +5,19 @@ import dev.runloom.common.events.contracts.EventTypes;
 import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
 import dev.runloom.common.inbox.Inbox;
 import dev.runloom.common.inbox.IncomingEvent;
+import dev.runloom.common.inbox.PreparingHandler;
 import dev.runloom.flows.records.RecordsUnavailableException;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Starts a batch for every schedule run that targets a flow (agent targets belong to agents-service).
@@ -36,24 +39,37 @@ public class ScheduleRunListener {
 
     @Topic("${runloom.kafka.topic-prefix:}" + Topics.SCHEDULE_RUNS)
     void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> kafkaConsumer) {
-        inbox.consume(CONSUMER, records, kafkaConsumer, this::handle);
+        inbox.consume(CONSUMER, records, kafkaConsumer, new PreparingHandler<Planned>() {
+            @Override
+            public @Nullable Planned prepare(IncomingEvent event) {
+                return plan(event);
+            }
+
+            @Override
+            public void apply(List<Prepared<Planned>> prepared) {
+                prepared.stream().map(Prepared::result).filter(Objects::nonNull)
+                        .forEach(p -> batches.startScheduleRun(p.run(), p.plan()));
+            }
+        });
     }
 
-    void handle(List<IncomingEvent> events) {
-        for (IncomingEvent event : events) {
-            if (!EventTypes.SCHEDULE_RUN_REQUESTED.equals(event.type())) {
-                continue;
-            }
-            ScheduleRunRequestedV1 run = event.payload(json, ScheduleRunRequestedV1.class);
-            if (run.flowId() == null) {
-                continue;
-            }
-            try {
-                batches.startForScheduleRun(run);
-            } catch (RecordsUnavailableException e) {
-                // records-service is down: not the event's fault, so read this batch again later
-                throw new Inbox.TransientFailure(e);
-            }
+    /** Outside the transaction: reads the flow and, over HTTP, the records ({@code null}: not for flows). */
+    @Nullable Planned plan(IncomingEvent event) {
+        if (!EventTypes.SCHEDULE_RUN_REQUESTED.equals(event.type())) {
+            return null;
         }
+        ScheduleRunRequestedV1 run = event.payload(json, ScheduleRunRequestedV1.class);
+        if (run.flowId() == null) {
+            return null;
+        }
+        try {
+            return new Planned(run, batches.planScheduleRun(run));
+        } catch (RecordsUnavailableException e) {
+            // records-service is down: not the event's fault, so read this batch again later
+            throw new Inbox.TransientFailure(e);
+        }
+    }
+
+    record Planned(ScheduleRunRequestedV1 run, ScheduleRunPlan plan) {
     }
 }
