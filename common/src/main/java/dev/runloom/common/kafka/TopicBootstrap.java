@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +49,16 @@ public class TopicBootstrap {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            for (String name : names) {
+            // one request for all topics; a topic that already exists (another replica, a restart) is fine
+            Map<String, KafkaFuture<Void>> created = admin.createTopics(names.stream()
+                    .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor()))
+                    .toList()).values();
+            for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(name, settings.partitions(), settings.replicationFactor())))
-                            .all().get();
+                    topic.getValue().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                        throw new IllegalStateException("cannot create topic " + topic.getKey(), e.getCause());
                     }
                 }
             }
