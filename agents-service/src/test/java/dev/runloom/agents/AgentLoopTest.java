@@ -7,11 +7,11 @@ import dev.runloom.agents.execution.AgentTools;
 import dev.runloom.agents.execution.LoopOutcome;
 import dev.runloom.agents.execution.StopReasons;
 import dev.runloom.agents.execution.ToolCall;
-import dev.runloom.common.model.ChatMessage;
-import dev.runloom.common.model.LocalModel;
-import dev.runloom.common.model.ModelResponse;
-import dev.runloom.common.model.Models;
-import dev.runloom.common.model.PriceTable;
+import dev.runloom.models.ChatMessage;
+import dev.runloom.models.LocalModel;
+import dev.runloom.models.ModelResponse;
+import dev.runloom.models.Models;
+import dev.runloom.models.PriceTable;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

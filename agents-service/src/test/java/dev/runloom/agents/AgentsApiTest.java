@@ -1,13 +1,13 @@
 package dev.runloom.agents;
 
-import dev.runloom.common.events.CloudEventCodec;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.AgentExecutionCompletedV1;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.model.ChatMessage;
-import dev.runloom.common.model.LocalModel;
-import dev.runloom.common.model.ModelRequest;
-import dev.runloom.common.model.TokenUsage;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.agents.events.AgentExecutionCompletedV1;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.models.ChatMessage;
+import dev.runloom.models.LocalModel;
+import dev.runloom.models.ModelRequest;
+import dev.runloom.models.TokenUsage;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.KafkaTestTopics;

@@ -1,9 +1,9 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.events.CloudEventCodec;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.Poll;

@@ -1,6 +1,6 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.events.CloudEventCodec;
+import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.testsupport.Poll;
 import io.cloudevents.CloudEvent;
 import io.micronaut.core.type.Argument;

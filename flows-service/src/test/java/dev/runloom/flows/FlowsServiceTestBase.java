@@ -1,6 +1,6 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.events.Topics;
+import dev.runloom.kernel.events.Topics;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;

@@ -1,6 +1,6 @@
 package dev.runloom.flows;
 
-import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.kernel.events.EventTypes;
 import dev.runloom.testsupport.ApiClient.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,12 @@
 package dev.runloom.records;
 
-import dev.runloom.common.events.CloudEventCodec;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
-import dev.runloom.common.events.contracts.RecordRefV1;
-import dev.runloom.common.inbox.DeadLetters;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.kernel.inbox.DeadLetters;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.Poll;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;

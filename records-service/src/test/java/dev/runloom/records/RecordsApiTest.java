@@ -1,9 +1,9 @@
 package dev.runloom.records;
 
-import dev.runloom.common.events.CloudEventCodec;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordCreatedV1;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.records.events.RecordCreatedV1;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.testsupport.ApiClient.Reply;
 import io.cloudevents.CloudEvent;

@@ -1,6 +1,6 @@
 package dev.runloom.schedules;
 
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.schedules.runs.ScheduleRunRepository;
 import dev.runloom.schedules.scheduler.CronTimes;
 import dev.runloom.schedules.scheduler.ScheduleFirer;

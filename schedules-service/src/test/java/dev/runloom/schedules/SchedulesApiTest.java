@@ -1,14 +1,14 @@
 package dev.runloom.schedules;
 
-import dev.runloom.common.events.CloudEventCodec;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.BatchCompletedV1;
-import dev.runloom.common.events.contracts.BatchStartedV1;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
-import dev.runloom.common.events.contracts.RecordRefV1;
-import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.flows.events.BatchCompletedV1;
+import dev.runloom.flows.events.BatchStartedV1;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient.Reply;

@@ -1,7 +1,7 @@
 package dev.runloom.agents.agents;
 
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.model.ModelProvider;
+import dev.runloom.models.ModelProvider;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.transaction.annotation.Transactional;

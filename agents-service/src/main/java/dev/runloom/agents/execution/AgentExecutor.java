@@ -5,7 +5,7 @@ import dev.runloom.agents.agents.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.model.ChatMessage;
+import dev.runloom.models.ChatMessage;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.core.annotation.Nullable;

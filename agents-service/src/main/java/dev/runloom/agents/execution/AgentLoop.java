@@ -1,10 +1,10 @@
 package dev.runloom.agents.execution;
 
 import dev.runloom.agents.agents.AgentConfig;
-import dev.runloom.common.model.ChatMessage;
-import dev.runloom.common.model.ModelCall;
-import dev.runloom.common.model.ModelRequest;
-import dev.runloom.common.model.Models;
+import dev.runloom.models.ChatMessage;
+import dev.runloom.models.ModelCall;
+import dev.runloom.models.ModelRequest;
+import dev.runloom.models.Models;
 import dev.runloom.common.problem.ProblemException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

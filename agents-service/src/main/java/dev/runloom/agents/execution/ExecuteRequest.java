@@ -1,6 +1,6 @@
 package dev.runloom.agents.execution;
 
-import dev.runloom.common.model.ChatMessage;
+import dev.runloom.models.ChatMessage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.validation.Valid;

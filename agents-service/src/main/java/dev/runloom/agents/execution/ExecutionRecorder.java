@@ -5,11 +5,11 @@ import dev.runloom.agents.executions.ExecutionRepository;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.ExecutionStatus;
 import dev.runloom.agents.executions.NewExecution;
-import dev.runloom.common.events.OutgoingEvent;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.AgentExecutionCompletedV1;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.agents.events.AgentExecutionCompletedV1;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.kernel.outbox.Outbox;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 

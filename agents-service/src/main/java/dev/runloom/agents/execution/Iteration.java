@@ -1,6 +1,6 @@
 package dev.runloom.agents.execution;
 
-import dev.runloom.common.model.ModelCall;
+import dev.runloom.models.ModelCall;
 
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 package dev.runloom.agents.execution;
 
-import dev.runloom.common.model.ChatMessage;
-import dev.runloom.common.model.ModelResponse;
+import dev.runloom.models.ChatMessage;
+import dev.runloom.models.ModelResponse;
 import jakarta.inject.Singleton;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.runloom.agents.executions;
 
-import dev.runloom.common.model.ChatMessage;
+import dev.runloom.models.ChatMessage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 

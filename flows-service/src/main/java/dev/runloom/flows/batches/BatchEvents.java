@@ -1,10 +1,10 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.common.events.OutgoingEvent;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.BatchCompletedV1;
-import dev.runloom.common.events.contracts.BatchStartedV1;
-import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.flows.events.BatchCompletedV1;
+import dev.runloom.flows.events.BatchStartedV1;
+import dev.runloom.kernel.events.EventTypes;
 
 /** The batch lifecycle events (topic runloom.flows.batches.v1, key = batch id). */
 final class BatchEvents {

@@ -1,6 +1,6 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;

@@ -1,7 +1,7 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.common.events.OutgoingEvent;
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.flows.engine.ExecutionOutcome;
 import dev.runloom.flows.engine.ExecutionRecorder;
 import dev.runloom.flows.flows.FlowRepository;

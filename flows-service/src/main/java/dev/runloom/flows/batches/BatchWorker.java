@@ -1,10 +1,10 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.common.events.contracts.EventTypes;
+import dev.runloom.kernel.events.EventTypes;
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.inbox.IncomingEvent;
-import dev.runloom.common.inbox.PreparingHandler;
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.inbox.IncomingEvent;
+import dev.runloom.kernel.inbox.PreparingHandler;
+import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
 import dev.runloom.flows.engine.ExecutionOutcome;

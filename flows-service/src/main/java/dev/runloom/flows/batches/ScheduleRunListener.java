@@ -1,11 +1,11 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
-import dev.runloom.common.inbox.Inbox;
-import dev.runloom.common.inbox.IncomingEvent;
-import dev.runloom.common.inbox.PreparingHandler;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
+import dev.runloom.kernel.inbox.Inbox;
+import dev.runloom.kernel.inbox.IncomingEvent;
+import dev.runloom.kernel.inbox.PreparingHandler;
 import dev.runloom.flows.records.RecordsUnavailableException;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;

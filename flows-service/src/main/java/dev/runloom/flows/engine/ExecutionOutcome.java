@@ -1,6 +1,6 @@
 package dev.runloom.flows.engine;
 
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.flows.records.SourceRecord;
 import dev.runloom.flows.stepresults.StepResult;
 import io.micronaut.core.annotation.Nullable;

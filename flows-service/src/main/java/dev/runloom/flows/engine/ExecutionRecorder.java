@@ -1,11 +1,11 @@
 package dev.runloom.flows.engine;
 
-import dev.runloom.common.events.OutgoingEvent;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
-import dev.runloom.common.events.contracts.RecordRefV1;
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.flows.stepresults.StepResultRepository;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;

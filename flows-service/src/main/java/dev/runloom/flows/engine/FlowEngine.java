@@ -1,9 +1,9 @@
 package dev.runloom.flows.engine;
 
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.model.ModelPrice;
-import dev.runloom.common.model.TokenUsage;
+import dev.runloom.models.ModelPrice;
+import dev.runloom.models.TokenUsage;
 import dev.runloom.flows.records.SourceRecord;
 import dev.runloom.flows.stepresults.StepResult;
 import dev.runloom.flows.steps.StepConfig;

@@ -1,10 +1,10 @@
 package dev.runloom.flows.steps;
 
-import dev.runloom.common.model.ChatMessage;
-import dev.runloom.common.model.LocalModel;
-import dev.runloom.common.model.ModelCall;
-import dev.runloom.common.model.ModelRequest;
-import dev.runloom.common.model.Models;
+import dev.runloom.models.ChatMessage;
+import dev.runloom.models.LocalModel;
+import dev.runloom.models.ModelCall;
+import dev.runloom.models.ModelRequest;
+import dev.runloom.models.Models;
 import dev.runloom.common.problem.ProblemException;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.runloom.flows.steps;
 
-import dev.runloom.common.model.ModelPrice;
-import dev.runloom.common.model.TokenUsage;
+import dev.runloom.models.ModelPrice;
+import dev.runloom.models.TokenUsage;
 import io.micronaut.core.annotation.Nullable;
 
 import java.math.BigDecimal;

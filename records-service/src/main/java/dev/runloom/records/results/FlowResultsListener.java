@@ -1,7 +1,7 @@
 package dev.runloom.records.results;
 
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.inbox.Inbox;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.inbox.Inbox;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;

@@ -1,9 +1,9 @@
 package dev.runloom.records.results;
 
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1.PromptResultV1;
-import dev.runloom.common.inbox.IncomingEvent;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
+import dev.runloom.kernel.inbox.IncomingEvent;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

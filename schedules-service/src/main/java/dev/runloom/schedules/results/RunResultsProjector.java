@@ -1,9 +1,9 @@
 package dev.runloom.schedules.results;
 
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.RecordExecutionCompletedV1;
-import dev.runloom.common.events.contracts.RecordRefV1;
-import dev.runloom.common.inbox.IncomingEvent;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.kernel.inbox.IncomingEvent;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 

@@ -1,9 +1,9 @@
 package dev.runloom.schedules.runs;
 
-import dev.runloom.common.events.contracts.BatchCompletedV1;
-import dev.runloom.common.events.contracts.BatchStartedV1;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.inbox.IncomingEvent;
+import dev.runloom.flows.events.BatchCompletedV1;
+import dev.runloom.flows.events.BatchStartedV1;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.kernel.inbox.IncomingEvent;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 

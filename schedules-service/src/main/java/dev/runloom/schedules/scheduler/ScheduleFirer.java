@@ -1,11 +1,11 @@
 package dev.runloom.schedules.scheduler;
 
-import dev.runloom.common.events.OutgoingEvent;
-import dev.runloom.common.events.Topics;
-import dev.runloom.common.events.contracts.EventTypes;
-import dev.runloom.common.events.contracts.ScheduleRunRequestedV1;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.events.Topics;
+import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
-import dev.runloom.common.outbox.Outbox;
+import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.schedules.runs.ScheduleRun;
 import dev.runloom.schedules.runs.ScheduleRunRepository;

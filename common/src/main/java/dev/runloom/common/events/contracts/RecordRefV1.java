@@ -1,8 +1,0 @@
-package dev.runloom.common.events.contracts;
-
-import io.micronaut.serde.annotation.Serdeable;
-
-/** The identity of a record as other services see it. */
-@Serdeable
-public record RecordRefV1(String id, String name, String type) {
-}

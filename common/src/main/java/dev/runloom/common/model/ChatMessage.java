@@ -1,7 +1,0 @@
-package dev.runloom.common.model;
-
-import io.micronaut.serde.annotation.Serdeable;
-
-@Serdeable
-public record ChatMessage(String role, String content) {
-}

@@ -1,4 +1,0 @@
-package dev.runloom.common.model;
-
-public record ModelResponse(String model, String text, TokenUsage usage, String finishReason) {
-}

@@ -1,5 +1,0 @@
-package dev.runloom.common.outbox;
-
-/** Published inside the writing transaction; the relay hears it after commit and wakes at once. */
-public record OutboxAppended(int count) {
-}

@@ -1,0 +1,4 @@
+package dev.runloom.models;
+
+public record ModelResponse(String model, String text, TokenUsage usage, String finishReason) {
+}
