@@ -2,6 +2,7 @@ package dev.runloom.kernel.kafka;
 
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
 import java.util.Properties;
@@ -18,11 +19,11 @@ public class KafkaSettings {
     private final short replicationFactor;
     private final int maxPollRecords;
 
-    public KafkaSettings(KafkaDefaultConfiguration kafka,
+    public KafkaSettings(Environment environment,
                          @Value("${runloom.kafka.partitions:8}") int partitions,
                          @Value("${runloom.kafka.replication-factor:1}") short replicationFactor,
                          @Value("${runloom.kafka.max-poll-records:500}") int maxPollRecords) {
-        this.kafka = kafka;
+        this.kafka = new KafkaDefaultConfiguration(environment);
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
         this.maxPollRecords = maxPollRecords;

@@ -2,19 +2,19 @@ package dev.runloom.kernel.outbox;
 
 import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.OutgoingEvent;
-import dev.runloom.kernel.events.Topics;
+import dev.runloom.common.jdbc.Sql;
+import dev.runloom.kernel.TestEvents;
+import dev.runloom.kernel.TestEvents.Thing;
+import dev.runloom.kernel.events.TopicNames;
+import dev.runloom.kernel.events.TraceContext;
 import dev.runloom.kernel.kafka.EventProducer;
 import dev.runloom.testsupport.KafkaTestTopics;
-import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.ServiceTest;
 import io.cloudevents.CloudEvent;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.transaction.TransactionOperations;
-import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,26 +33,16 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OutboxRelayTest implements TestPropertyProvider {
-    static final String TOPIC = "runloom.test.things.v1";
+@ServiceTest("kernel")
+class OutboxRelayTest {
 
     @Inject Outbox outbox;
     @Inject OutboxRelay relay;
     @Inject EventProducer producer;
-    @Inject Topics topics;
+    @Inject TopicNames topics;
+    @Inject Sql sql;
     @Inject TransactionOperations<Connection> transactions;
     @Inject KafkaTestTopics kafka;
-
-    @Serdeable
-    record Thing(String id, int n) {
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return MicronautTestInfra.serviceProperties("common");
-    }
 
     private void appendInTransaction(List<OutgoingEvent> events) {
         transactions.executeWrite(status -> {
@@ -62,7 +52,7 @@ class OutboxRelayTest implements TestPropertyProvider {
     }
 
     private static OutgoingEvent thing(String key, int n) {
-        return new OutgoingEvent(TOPIC, key, "runloom.test.thing.changed.v1", key, "org_test", new Thing(key, n));
+        return OutgoingEvent.of(TestEvents.THING_CHANGED, key, key, "org_test", new Thing(key, n));
     }
 
     private int drain() {
@@ -92,12 +82,12 @@ class OutboxRelayTest implements TestPropertyProvider {
         assertThat(drain()).isEqualTo(2);
         assertThat(unsentRows()).isZero();
 
-        List<ConsumerRecord<String, byte[]>> records = kafka.read(topics.name(TOPIC), r -> "thing-1".equals(r.key()), 2,
+        List<ConsumerRecord<String, byte[]>> records = kafka.read(topics.of(TestEvents.THINGS), r -> "thing-1".equals(r.key()), 2,
                 Duration.ofSeconds(20));
         assertThat(records).hasSize(2);
         CloudEvent first = CloudEventCodec.fromRecord(records.get(0));
         assertThat(first.getType()).isEqualTo("runloom.test.thing.changed.v1");
-        assertThat(first.getSource().toString()).isEqualTo("urn:runloom:common-test");
+        assertThat(first.getSource().toString()).isEqualTo("urn:runloom:kernel-test");
         assertThat(first.getSubject()).isEqualTo("thing-1");
         assertThat(first.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_test");
         assertThat(records.get(0).headers().lastHeader("ce_id")).isNotNull();
@@ -117,7 +107,26 @@ class OutboxRelayTest implements TestPropertyProvider {
 
     @Test
     void appendingOutsideATransactionIsRefused() {
-        assertThatThrownBy(() -> outbox.append(thing("loose", 1))).isInstanceOf(IllegalStateException.class);
+        // declared, not checked by hand: @Transactional(propagation = MANDATORY)
+        assertThatThrownBy(() -> outbox.append(thing("loose", 1)))
+                .isInstanceOf(io.micronaut.transaction.exceptions.IllegalTransactionStateException.class)
+                .hasMessageContaining("mandatory");
+        assertThat(unsentRows()).isZero();
+    }
+
+    @Test
+    void theActiveTraceContextTravelsWithTheEvent() throws Exception {
+        drain();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        TraceContext.whileHandling(traceparent, () -> appendInTransaction(List.of(thing("traced", 1))));
+        appendInTransaction(List.of(thing("untraced", 1)));
+        drain();
+        CloudEvent traced = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(TestEvents.THINGS),
+                r -> "traced".equals(r.key()), Duration.ofSeconds(20)));
+        CloudEvent untraced = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(TestEvents.THINGS),
+                r -> "untraced".equals(r.key()), Duration.ofSeconds(20)));
+        assertThat(traced.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION)).isEqualTo(traceparent);
+        assertThat(untraced.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION)).isNull();
     }
 
     @Test
@@ -135,7 +144,7 @@ class OutboxRelayTest implements TestPropertyProvider {
         assertThat(unsentRows()).isEqualTo(1);
         assertThat(drain()).isEqualTo(1);
 
-        List<ConsumerRecord<String, byte[]>> copies = kafka.read(topics.name(TOPIC), r -> "crash-key".equals(r.key()), 2,
+        List<ConsumerRecord<String, byte[]>> copies = kafka.read(topics.of(TestEvents.THINGS), r -> "crash-key".equals(r.key()), 2,
                 Duration.ofSeconds(20));
         // at least once: the same event (same id) twice, which the consumers' inbox absorbs
         assertThat(copies).hasSize(2);
@@ -151,8 +160,8 @@ class OutboxRelayTest implements TestPropertyProvider {
         }
         appendInTransaction(events);
         List<OutboxRelay> relays = List.of(relay,
-                new OutboxRelay(transactions, producer, "replica-2", 20, 10, false),
-                new OutboxRelay(transactions, producer, "replica-3", 20, 10, false));
+                new OutboxRelay(transactions, sql, producer, "replica-2", 20, 10, false),
+                new OutboxRelay(transactions, sql, producer, "replica-3", 20, 10, false));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<Integer>> sent = new ArrayList<>();
@@ -173,7 +182,7 @@ class OutboxRelayTest implements TestPropertyProvider {
         } finally {
             pool.shutdownNow();
         }
-        List<ConsumerRecord<String, byte[]>> received = kafka.read(topics.name(TOPIC), r -> r.key().startsWith("order-key-"), 300,
+        List<ConsumerRecord<String, byte[]>> received = kafka.read(topics.of(TestEvents.THINGS), r -> r.key().startsWith("order-key-"), 300,
                 Duration.ofSeconds(30));
         assertThat(received).hasSize(300);
         Set<String> ids = received.stream().map(r -> CloudEventCodec.fromRecord(r).getId()).collect(Collectors.toSet());
