@@ -1,15 +1,22 @@
 package dev.runloom.records;
 
+import dev.runloom.events.EventStream;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.kernel.events.CloudEventCodec;
-import dev.runloom.kernel.events.Topics;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.records.events.RecordEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
 import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.flows.events.RecordRefV1;
-import dev.runloom.kernel.inbox.DeadLetters;
+import dev.runloom.kernel.consumer.DeadLetters;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.Poll;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.events.TopicNames;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.ServiceTest;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Inject;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,21 +39,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.runloom.records.RecordFixtures.createRecord;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The record results projection, end to end: RecordExecutionCompletedV1 CloudEvents produced to
  * the executions topic by a plain KafkaProducer, read back through {@code GET /v1/records/:id/results}.
  */
-@MicronautTest(transactional = false)
-class RecordResultsTest extends RecordsServiceTestBase {
+@ServiceTest("records")
+class RecordResultsTest {
+    @Inject ApiClient<Tenant> api;
+    @Inject JsonMapper json;
+    @Inject TopicNames topics;
+    @Inject KafkaTestTopics kafka;
+
     static final Instant T0 = Instant.parse("2024-06-10T15:45:30Z");
 
     @Inject TransactionOperations<Connection> transactions;
 
     @Test
     void projectsResultsAndServesThemWithFiltersPagingAndCounts() {
-        String recordId = (String) createRecord(ORG_A, "leads", "Lead 1", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 1", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         send(execution("exec-1-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-1-" + u, "step_p1", "User Signup Validation", "completed", null),
@@ -125,7 +140,7 @@ class RecordResultsTest extends RecordsServiceTestBase {
 
     @Test
     void theSameResultDeliveredTwiceIsStoredOnce() {
-        String recordId = (String) createRecord(ORG_A, "leads", "Lead 2", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 2", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
         RecordExecutionCompletedV1 execution = execution("exec-d-" + u, recordId, "flow_a", "Onboarding Flow", T0,
                 entry("res-a-" + u, "step_p1", "Validation", "completed", null),
@@ -146,15 +161,15 @@ class RecordResultsTest extends RecordsServiceTestBase {
 
     @Test
     void unprocessableMessagesAreDeadLetteredAndLaterEventsStillProject() {
-        String recordId = (String) createRecord(ORG_A, "leads", "Lead 3", Map.of()).get("id");
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Lead 3", Map.of()).get("id");
         String u = UUID.randomUUID().toString();
-        String topic = topics.name(Topics.FLOW_EXECUTIONS);
+        String topic = topics.of(FlowEvents.EXECUTIONS);
         byte[] garbage = ("not a cloud event " + u).getBytes(StandardCharsets.UTF_8);
         byte[] incomplete = ("{\"executionId\":\"exec-x-" + u + "\"}").getBytes(StandardCharsets.UTF_8);
 
         kafka.produce(new ProducerRecord<>(topic, recordId, garbage));
         kafka.produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-bad-" + u, "urn:test",
-                EventTypes.RECORD_EXECUTION_COMPLETED, "exec-x-" + u, "org_a", null, OffsetDateTime.now(), incomplete)));
+                FlowEvents.RECORD_EXECUTION_COMPLETED.type(), "exec-x-" + u, "org_a", null, OffsetDateTime.now(), incomplete)));
         // not ours to project: ignored, neither stored nor dead-lettered
         kafka.produce(CloudEventCodec.toRecord(topic, recordId, CloudEventCodec.build("evt-other-type-" + u, "urn:test",
                 "runloom.flows.something-else.v1", "x", "org_a", null, OffsetDateTime.now(), "{}".getBytes(StandardCharsets.UTF_8))));
@@ -168,7 +183,7 @@ class RecordResultsTest extends RecordsServiceTestBase {
         assertThat(ids(api.get("/v1/records/" + recordId + "/results", ORG_A))).containsExactly("res-good-" + u);
         awaitStored("res-unknown-" + u);
 
-        String dlq = Topics.deadLetterTopic(topic);
+        String dlq = EventStream.deadLetterTopic(topic);
         List<ConsumerRecord<String, byte[]>> dead = kafka.read(dlq, 2, Duration.ofSeconds(30));
         assertThat(dead).hasSize(2);
         assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
@@ -205,8 +220,8 @@ class RecordResultsTest extends RecordsServiceTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        kafka.produce(CloudEventCodec.toRecord(topics.name(Topics.FLOW_EXECUTIONS), execution.record().id(),
-                CloudEventCodec.build(eventId, "urn:runloom:flows-service", EventTypes.RECORD_EXECUTION_COMPLETED,
+        kafka.produce(CloudEventCodec.toRecord(topics.of(FlowEvents.EXECUTIONS), execution.record().id(),
+                CloudEventCodec.build(eventId, "urn:runloom:flows-service", FlowEvents.RECORD_EXECUTION_COMPLETED.type(),
                         execution.executionId(), execution.organizationId(), null,
                         OffsetDateTime.now(ZoneOffset.UTC), data)));
     }

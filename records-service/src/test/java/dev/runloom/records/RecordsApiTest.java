@@ -1,15 +1,22 @@
 package dev.runloom.records;
 
+import dev.runloom.events.EventStream;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.kernel.events.CloudEventCodec;
-import dev.runloom.kernel.events.Topics;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.records.events.RecordEvents;
 import dev.runloom.records.events.RecordCreatedV1;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.testsupport.ApiClient.Reply;
 import io.cloudevents.CloudEvent;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.events.TopicNames;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.ServiceTest;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +32,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.runloom.records.RecordFixtures.createRecord;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Records over HTTP (create, get, list, internal reads, bad input) and the RecordCreatedV1 event on Kafka. */
-@MicronautTest(transactional = false)
-class RecordsApiTest extends RecordsServiceTestBase {
+@ServiceTest("records")
+class RecordsApiTest {
+    @Inject ApiClient<Tenant> api;
+    @Inject JsonMapper json;
+    @Inject TopicNames topics;
+    @Inject KafkaTestTopics kafka;
+
 
     @Test
     void createsAndReadsARecord() {
@@ -67,7 +82,7 @@ class RecordsApiTest extends RecordsServiceTestBase {
 
     @Test
     void duplicateTypeAndNameConflictsOnlyWithinTheSameTypeAndOrganization() {
-        createRecord(ORG_A, "dup-type", "Same Name", Map.of());
+        createRecord(api, ORG_A, "dup-type", "Same Name", Map.of());
 
         api.post("/v1/records", Map.of("type", "dup-type", "name", "Same Name"), ORG_A)
                 .assertProblem(409, "record_exists");
@@ -103,10 +118,10 @@ class RecordsApiTest extends RecordsServiceTestBase {
     void listsNewestFirstWithCursorPages() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ids.add((String) createRecord(ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
+            ids.add((String) createRecord(api, ORG_A, "paged", "item " + i, Map.of("i", i)).get("id"));
         }
-        createRecord(ORG_A, "paged-other", "not listed", Map.of());
-        createRecord(ORG_B, "paged", "other org", Map.of());
+        createRecord(api, ORG_A, "paged-other", "not listed", Map.of());
+        createRecord(api, ORG_B, "paged", "other org", Map.of());
         List<String> newestFirst = new ArrayList<>(ids.reversed());
 
         Reply first = api.get("/v1/records?type=paged&limit=3&includeCount=true", ORG_A);
@@ -142,9 +157,9 @@ class RecordsApiTest extends RecordsServiceTestBase {
     void internalEndpointPagesThroughRecordsOfATypeInIdOrder() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add((String) createRecord(ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
+            ids.add((String) createRecord(api, ORG_A, "batch-source", "r" + i, Map.of("n", i)).get("id"));
         }
-        createRecord(ORG_B, "batch-source", "other org", Map.of());
+        createRecord(api, ORG_B, "batch-source", "other org", Map.of());
 
         List<Map<String, Object>> seen = new ArrayList<>();
         String after = "";
@@ -211,7 +226,7 @@ class RecordsApiTest extends RecordsServiceTestBase {
 
     @Test
     void badReadsAreProblems() {
-        String id = (String) createRecord(ORG_A, "private", "mine", Map.of()).get("id");
+        String id = (String) createRecord(api, ORG_A, "private", "mine", Map.of()).get("id");
         assertThat(api.get("/v1/records/" + id, ORG_A).status()).isEqualTo(200);
 
         api.get("/v1/records/" + id, ORG_B).assertProblem(404, "not_found");
@@ -230,14 +245,14 @@ class RecordsApiTest extends RecordsServiceTestBase {
 
     @Test
     void recordCreatedEventArrivesOnKafka() {
-        Map<String, Object> record = createRecord(ORG_A, "evented", "announce me", Map.of("k", "v"));
+        Map<String, Object> record = createRecord(api, ORG_A, "evented", "announce me", Map.of("k", "v"));
         String id = (String) record.get("id");
 
-        ConsumerRecord<String, byte[]> message = kafka.awaitFirst(topics.name(Topics.RECORDS), r -> id.equals(r.key()),
+        ConsumerRecord<String, byte[]> message = kafka.awaitFirst(topics.of(RecordEvents.RECORDS), r -> id.equals(r.key()),
                 Duration.ofSeconds(30));
 
         CloudEvent event = CloudEventCodec.fromRecord(message);
-        assertThat(event.getType()).isEqualTo(EventTypes.RECORD_CREATED);
+        assertThat(event.getType()).isEqualTo(RecordEvents.RECORD_CREATED.type());
         assertThat(event.getSubject()).isEqualTo(id);
         assertThat(event.getSource().toString()).isEqualTo("urn:runloom:records-service");
         assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
@@ -257,6 +272,6 @@ class RecordsApiTest extends RecordsServiceTestBase {
 
         // a refused create publishes nothing
         api.post("/v1/records", Map.of("type", "evented", "name", "announce me"), ORG_A).assertProblem(409, "record_exists");
-        assertThat(kafka.read(topics.name(Topics.RECORDS), r -> id.equals(r.key()), 2, Duration.ofSeconds(2))).hasSize(1);
+        assertThat(kafka.read(topics.of(RecordEvents.RECORDS), r -> id.equals(r.key()), 2, Duration.ofSeconds(2))).hasSize(1);
     }
 }

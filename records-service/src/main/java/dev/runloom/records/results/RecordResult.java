@@ -1,15 +1,21 @@
 package dev.runloom.records.results;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * What one prompt step (or a flow's last step) produced for one record in one flow execution.
- * {@code createdAt} is the execution's completion time, not when this service received it.
+ * What one prompt step (or a flow's last step) produced for one record in one flow execution
+ * (table {@code record_results}). {@code createdAt} is the execution's completion time, not when
+ * this service received it.
  */
-public record RecordResult(String id,
+@MappedEntity("record_results")
+public record RecordResult(@Id String id,
                            String organizationId,
                            String recordId,
                            String executionId,
@@ -20,7 +26,7 @@ public record RecordResult(String id,
                            @Nullable String promptId,
                            @Nullable String promptName,
                            String status,
-                           @Nullable Object result,
+                           @Nullable @TypeDef(type = DataType.JSON) Object result,
                            @Nullable String model,
                            long promptTokens,
                            long completionTokens,

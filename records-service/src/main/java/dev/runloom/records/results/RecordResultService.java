@@ -1,8 +1,8 @@
 package dev.runloom.records.results;
 
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.records.records.RecordService;
-import io.micronaut.data.connection.annotation.Connectable;
+import dev.runloom.records.record.RecordService;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -24,7 +24,7 @@ public class RecordResultService {
      *
      * @throws dev.runloom.common.problem.ProblemException 404 when the record is not the tenant's
      */
-    @Connectable
+    @Transactional(readOnly = true)
     public RecordResultSlice list(Tenant tenant, RecordResultQuery query) {
         records.requireExists(tenant, query.recordId());
         List<RecordResult> rows = results.find(tenant.organizationId(), query, query.limit() + 1, query.offset());

@@ -1,10 +1,11 @@
 package dev.runloom.records.results;
 
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
 import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
-import dev.runloom.kernel.inbox.IncomingEvent;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.kernel.consumer.EventSubscriber;
+import dev.runloom.kernel.consumer.Received;
+import dev.runloom.kernel.consumer.Subscription;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,25 +22,27 @@ import java.util.List;
  * kept: they are history, and the record may simply not have reached us yet.
  */
 @Singleton
-public class RecordResultsProjector {
+public class RecordResultsProjector implements EventSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(RecordResultsProjector.class);
 
-    private final JsonMapper json;
     private final RecordResultRepository results;
 
-    public RecordResultsProjector(JsonMapper json, RecordResultRepository results) {
-        this.json = json;
+    public RecordResultsProjector(RecordResultRepository results) {
         this.results = results;
     }
 
+    @Override
+    public Subscription subscription() {
+        return Subscription.consumer("records-service.flow-results")
+                .on(FlowEvents.RECORD_EXECUTION_COMPLETED, this::project)
+                .build();
+    }
+
     /** @throws IllegalArgumentException for an event that lacks what a result needs (it is dead-lettered) */
-    public void project(List<IncomingEvent> events) {
+    void project(List<Received<RecordExecutionCompletedV1>> events) {
         List<RecordResult> rows = new ArrayList<>();
-        for (IncomingEvent event : events) {
-            if (!EventTypes.RECORD_EXECUTION_COMPLETED.equals(event.type())) {
-                continue; // other event types on the stream are not ours to project
-            }
-            rows.addAll(toRows(event.id(), event.payload(json, RecordExecutionCompletedV1.class)));
+        for (Received<RecordExecutionCompletedV1> event : events) {
+            rows.addAll(toRows(event.id(), event.payload()));
         }
         int inserted = results.insertAll(rows);
         if (inserted < rows.size()) {

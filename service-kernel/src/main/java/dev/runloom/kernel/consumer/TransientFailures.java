@@ -69,7 +69,7 @@ public class TransientFailures {
     private void evictIdleConnections() {
         try {
             DataSource target = DelegatingDataSource.unwrapDataSource(dataSource);
-            if (target.isWrapperFor(HikariDataSource.class)) {
+            if (target instanceof HikariDataSource || target.isWrapperFor(HikariDataSource.class)) {
                 HikariDataSource hikari = target.unwrap(HikariDataSource.class);
                 if (hikari.getHikariPoolMXBean() != null) {
                     hikari.getHikariPoolMXBean().softEvictConnections();

@@ -2,13 +2,15 @@ package dev.runloom.kernel.web;
 
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.netty.util.internal.ThreadExecutorMap;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
 
 /**
  * Refuses a JDBC connection to code running on a Netty event-loop thread, so a controller (or a
@@ -34,21 +36,62 @@ public class EventLoopGuard implements BeanCreatedEventListener<DataSource> {
         }
     }
 
-    static final class GuardedDataSource extends DelegatingDataSource {
+    /**
+     * Not a Micronaut {@code DelegatingDataSource}: Micronaut Data unwraps those and would bypass the
+     * guard. {@link #unwrap} still reaches the pool (e.g. to evict connections).
+     */
+    static final class GuardedDataSource implements DataSource {
+        private final DataSource target;
+
         GuardedDataSource(DataSource target) {
-            super(target);
+            this.target = target;
         }
 
         @Override
         public Connection getConnection() throws SQLException {
             check();
-            return super.getConnection();
+            return target.getConnection();
         }
 
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
             check();
-            return super.getConnection(username, password);
+            return target.getConnection(username, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return target.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            target.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            target.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return target.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return target.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return type.isInstance(target) ? type.cast(target) : target.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return type.isInstance(target) || target.isWrapperFor(type);
         }
     }
 

@@ -1,15 +1,13 @@
-package dev.runloom.records.records;
+package dev.runloom.records.record;
 
 import dev.runloom.kernel.events.OutgoingEvent;
-import dev.runloom.kernel.events.Topics;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.records.events.RecordEvents;
 import dev.runloom.records.events.RecordCreatedV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
@@ -38,24 +36,23 @@ public class RecordService {
             throw ProblemException.conflict("record_exists",
                     "A record of type '" + record.type() + "' named '" + record.name() + "' already exists");
         }
-        outbox.append(new OutgoingEvent(Topics.RECORDS, record.id(), EventTypes.RECORD_CREATED, record.id(),
-                record.organizationId(),
+        outbox.append(OutgoingEvent.of(RecordEvents.RECORD_CREATED, record.id(), record.id(), record.organizationId(),
                 new RecordCreatedV1(record.id(), record.organizationId(), record.userId(), record.type(), record.name(),
                         record.metadata(), record.createdAt())));
         return record;
     }
 
     /** @throws ProblemException 404 when the record does not exist in the tenant's organization */
-    @Connectable
+    @Transactional(readOnly = true)
     public Record get(Tenant tenant, String id) {
-        return records.find(tenant.organizationId(), id)
+        return records.findByOrganizationIdAndId(tenant.organizationId(), id)
                 .orElseThrow(() -> ProblemException.notFound("Record", id));
     }
 
     /** @throws ProblemException 404 when the record does not exist in the tenant's organization */
-    @Connectable
+    @Transactional(readOnly = true)
     public void requireExists(Tenant tenant, String id) {
-        if (!records.exists(tenant.organizationId(), id)) {
+        if (!records.existsByOrganizationIdAndId(tenant.organizationId(), id)) {
             throw ProblemException.notFound("Record", id);
         }
     }
@@ -64,19 +61,21 @@ public class RecordService {
      * A page of records, newest first, after the keyset position ({@code afterAt}, {@code afterId})
      * of the previous page's last row. Reads one row more than asked to know whether more follow.
      */
-    @Connectable
+    @Transactional(readOnly = true)
     public RecordSlice list(Tenant tenant, @Nullable String type, @Nullable Instant afterAt, @Nullable String afterId,
                             int limit, boolean includeCount) {
         List<Record> rows = records.listNewestFirst(tenant.organizationId(), type, afterAt, afterId, limit + 1);
         boolean hasMore = rows.size() > limit;
-        Long total = includeCount ? records.count(tenant.organizationId(), type) : null;
+        Long total = !includeCount ? null : type == null ? records.countByOrganizationId(tenant.organizationId())
+                : records.countByOrganizationIdAndType(tenant.organizationId(), type);
         return new RecordSlice(hasMore ? rows.subList(0, limit) : rows, hasMore, total);
     }
 
     /** Records of a type in id order, for batch fan-out; fetches one extra row to know if more follow. */
-    @Connectable
+    @Transactional(readOnly = true)
     public RecordRefPage listByType(Tenant tenant, String type, @Nullable String afterId, int limit) {
-        List<RecordRef> rows = records.listByTypeAfter(tenant.organizationId(), type, afterId, limit + 1);
+        List<RecordRef> rows = records.listByTypeAfter(tenant.organizationId(), type, afterId, limit + 1).stream()
+                .map(r -> new RecordRef(r.id(), r.name(), r.type(), r.metadata())).toList();
         boolean hasMore = rows.size() > limit;
         List<RecordRef> page = hasMore ? rows.subList(0, limit) : rows;
         return new RecordRefPage(page, hasMore ? page.get(page.size() - 1).id() : null);

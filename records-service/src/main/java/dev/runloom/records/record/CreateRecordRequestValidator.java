@@ -1,4 +1,4 @@
-package dev.runloom.records.records;
+package dev.runloom.records.record;
 
 import dev.runloom.common.problem.Problem;
 import dev.runloom.common.problem.ProblemException;

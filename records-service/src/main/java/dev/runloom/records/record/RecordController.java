@@ -1,4 +1,4 @@
-package dev.runloom.records.records;
+package dev.runloom.records.record;
 
 import dev.runloom.common.pagination.Cursor;
 import dev.runloom.common.pagination.CursorPagination;

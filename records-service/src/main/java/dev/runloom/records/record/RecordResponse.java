@@ -1,4 +1,4 @@
-package dev.runloom.records.records;
+package dev.runloom.records.record;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
