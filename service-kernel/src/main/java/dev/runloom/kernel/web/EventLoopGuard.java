@@ -1,5 +1,6 @@
 package dev.runloom.kernel.web;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -22,7 +23,9 @@ public class EventLoopGuard implements BeanCreatedEventListener<DataSource> {
 
     @Override
     public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
-        return new GuardedDataSource(event.getBean());
+        DataSource dataSource = event.getBean();
+        // only the pool itself: Micronaut Data's contextual (transaction-bound) data source must stay as it is
+        return dataSource instanceof HikariDataSource ? new GuardedDataSource(dataSource) : dataSource;
     }
 
     /** True on a Netty event-loop thread. */
