@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A PostgreSQL server run from zonky's pre-built binaries (PostgreSQL 17, linux-amd64), for the
- * local launcher and for tests. zonky's binaries are patched to run as root, which Debian's are not.
+ * local launcher and for tests. zonky 2.x runs its binaries under {@code unshare -U}, so they start as root, which Debian's refuse.
  *
  * <p>With a data directory the cluster survives restarts: zonky runs {@code initdb} only when the
  * directory holds no {@code postgresql.conf}. Without one, a temporary directory is used and
@@ -37,10 +37,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** zonky's own lock file in the data directory; held by the JVM that runs the server. */
     private static final String ZONKY_LOCK_FILE = "epg-lock";
 
-    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+    private volatile io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+    private final Path dataDir;
+    private final boolean durable;
+    private final boolean temporary;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg) {
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, Path dataDir, boolean durable,
+                             boolean temporary) {
         this.pg = pg;
+        this.dataDir = dataDir;
+        this.durable = durable;
+        this.temporary = temporary;
     }
 
     /** A durable server (fsync and synchronous commit on), as the local launcher wants. */
@@ -56,34 +63,57 @@ public final class EmbeddedPostgres implements AutoCloseable {
      */
     public static EmbeddedPostgres start(Path dataDirOrNull, int portOrZero, boolean durable) {
         try {
-            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                    .setPort(portOrZero)
-                    // first start of a JVM unpacks the binaries; a loaded 2-core box can be slow
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("timezone", "UTC")
-                    // zonky always passes -F (fsync off) and synchronous_commit=off; durable mode
-                    // turns both back on (a later -c on the command line wins over -F).
-                    .setServerConfig("fsync", durable ? "on" : "off")
-                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
-                    .setServerConfig("full_page_writes", durable ? "on" : "off")
-                    // A durable server belongs to the launcher, which stops it after the services
-                    // that use it; zonky's own JVM hook would stop it under their feet on Ctrl-C.
-                    .setRegisterShutdownHook(!durable);
+            Path dir;
             if (dataDirOrNull != null) {
-                Path dir = dataDirOrNull.toAbsolutePath();
+                dir = dataDirOrNull.toAbsolutePath();
                 Files.createDirectories(dir);
                 stopOrphanedPostmaster(dir);
-                builder.setDataDirectory(dir).setCleanDataDirectory(false);
             } else {
-                // Deleted on close (cleanDataDirectory stays true). Placed in zonky's working
-                // directory rather than a plain temp dir because zonky sweeps that one on every
-                // start: a server orphaned by a killed test JVM is stopped there after 10 minutes.
-                builder.setDataDirectory(zonkyWorkingDirectory().resolve(UUID.randomUUID().toString()));
+                // Deleted on close. Placed in zonky's working directory rather than a plain temp dir
+                // because zonky sweeps that one on every start: a server orphaned by a killed test
+                // JVM is stopped there after 10 minutes.
+                dir = zonkyWorkingDirectory().resolve(UUID.randomUUID().toString());
             }
-            return new EmbeddedPostgres(builder.start());
+            return new EmbeddedPostgres(builder(dir, portOrZero, durable).start(), dir, durable, dataDirOrNull == null);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirOrNull, e);
+        }
+    }
+
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder(Path dir, int port, boolean durable) {
+        return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setPort(port)
+                // first start of a JVM unpacks the binaries; a loaded 2-core box can be slow
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("timezone", "UTC")
+                // zonky always passes -F (fsync off) and synchronous_commit=off; durable mode
+                // turns both back on (a later -c on the command line wins over -F).
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                .setServerConfig("full_page_writes", durable ? "on" : "off")
+                // A durable server belongs to the launcher, which stops it after the services
+                // that use it; zonky's own JVM hook would stop it under their feet on Ctrl-C.
+                .setRegisterShutdownHook(!durable)
+                // the data outlives a restart (see restart()); a temporary directory is deleted by close()
+                .setDataDirectory(dir).setCleanDataDirectory(false);
+    }
+
+    /**
+     * Stops the server (open sessions are terminated, as in any PostgreSQL restart), keeps it down
+     * for {@code downtime}, and starts it again on the same port and data: for fault tests.
+     */
+    public synchronized void restart(Duration downtime) {
+        int port = port();
+        try {
+            pg.close();
+            Thread.sleep(downtime.toMillis());
+            pg = builder(dataDir, port, durable).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart embedded PostgreSQL on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while PostgreSQL was down", e);
         }
     }
 
@@ -133,6 +163,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public void close() {
         try {
             pg.close();
+            if (temporary) {
+                try (var paths = Files.walk(dataDir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

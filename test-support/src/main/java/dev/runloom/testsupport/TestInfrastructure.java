@@ -52,6 +52,8 @@ public final class TestInfrastructure {
 
     private final PgServer postgres;
     private final KafkaServer kafka;
+    /** Set when PostgreSQL is embedded in this JVM: only then can a fault test restart it. */
+    private static volatile EmbeddedPostgres embeddedPostgres;
     private final List<String> createdDatabases = new CopyOnWriteArrayList<>();
 
     private TestInfrastructure(PgServer postgres, KafkaServer kafka) {
@@ -104,6 +106,22 @@ public final class TestInfrastructure {
         return "t" + COUNTER.incrementAndGet() + "x" + randomHex(3) + ".";
     }
 
+    /** True when {@link #restartPostgres} can work (PostgreSQL embedded in this JVM). */
+    public boolean canRestartPostgres() {
+        return embeddedPostgres != null;
+    }
+
+    /**
+     * Restarts the JVM's embedded PostgreSQL on the same port, down for {@code downtime}: every open
+     * connection of every test in this JVM breaks, as in a real database restart. Fault tests only.
+     */
+    public void restartPostgres(java.time.Duration downtime) {
+        if (embeddedPostgres == null) {
+            throw new UnsupportedOperationException("PostgreSQL is not embedded in this JVM: " + description());
+        }
+        embeddedPostgres.restart(downtime);
+    }
+
     /** Where the servers came from, for test logs: e.g. "postgres=embedded kafka=testcontainers". */
     public String description() {
         return "postgres=" + postgres.origin() + " kafka=" + kafka.origin();
@@ -153,6 +171,7 @@ public final class TestInfrastructure {
 
     private static PgServer embeddedPostgres() {
         EmbeddedPostgres pg = EmbeddedPostgres.start(null, 0, false);
+        embeddedPostgres = pg;
         return new PgServer("jdbc:postgresql://localhost:" + pg.port() + "/", "postgres", "",
                 pg.username(), pg.password(), "embedded", pg::close);
     }

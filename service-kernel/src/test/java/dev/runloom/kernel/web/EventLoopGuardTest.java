@@ -1,5 +1,7 @@
 package dev.runloom.kernel.web;
 
+import dev.runloom.common.web.EventLoopGuard;
+
 import dev.runloom.common.jdbc.Sql;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;

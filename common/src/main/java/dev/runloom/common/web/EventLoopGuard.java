@@ -1,4 +1,4 @@
-package dev.runloom.kernel.web;
+package dev.runloom.common.web;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.event.BeanCreatedEvent;
