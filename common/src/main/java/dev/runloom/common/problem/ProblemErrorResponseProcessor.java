@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Problem> {
     /** Parser messages end with the position in the source; clients need the sentence, not that. */
     private static final Pattern PARSER_LOCATION = Pattern.compile("\\s*(\\n|at \\[Source:).*$", Pattern.DOTALL);
+    /** Jackson also names where an unclosed object or array began, inside the sentence: keep it, readably. */
+    private static final Pattern START_MARKER = Pattern.compile(
+            "\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)");
 
     @Override
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
@@ -56,7 +59,11 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     }
 
     private static String clean(String message) {
-        return message == null ? "" : PARSER_LOCATION.matcher(message).replaceAll("").replace("REDACTED", "").trim();
+        if (message == null) {
+            return "";
+        }
+        String withStart = START_MARKER.matcher(message).replaceAll("(opened at line $1, column $2)");
+        return PARSER_LOCATION.matcher(withStart).replaceAll("").replace("REDACTED", "").trim();
     }
 
     /** Syntax errors (the body is not JSON at all) versus JSON of the wrong shape or types. */

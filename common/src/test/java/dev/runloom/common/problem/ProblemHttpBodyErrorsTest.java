@@ -5,7 +5,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -67,8 +66,6 @@ class ProblemHttpBodyErrorsTest {
                 .doesNotContain("\n");
     }
 
-    @Disabled("bug: PARSER_LOCATION strips from the first 'at [Source:' inside Jackson's message, so a truncated body's"
-            + " detail ends mid-sentence: 'Invalid JSON: Unexpected end-of-input: expected close marker for Object (start marker'")
     @Test
     void truncatedJsonDetailIsACompleteSentence() {
         String detail = (String) post("{\"name\": \"a\", \"count\": 2").body().get("detail");

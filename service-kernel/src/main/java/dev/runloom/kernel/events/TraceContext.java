@@ -47,7 +47,13 @@ public final class TraceContext {
     }
 
     public static @Nullable String validOrNull(@Nullable String value) {
-        return value != null && TRACEPARENT.matcher(value).matches() && !value.startsWith("ff") ? value : null;
+        if (value == null || !TRACEPARENT.matcher(value).matches() || value.startsWith("ff")) {
+            return null;
+        }
+        // all-zero trace and parent ids are invalid (W3C Trace Context §3.2.2.3, §3.2.2.4)
+        boolean zeroTrace = value.substring(3, 35).chars().allMatch(c -> c == '0');
+        boolean zeroParent = value.substring(36, 52).chars().allMatch(c -> c == '0');
+        return zeroTrace || zeroParent ? null : value;
     }
 
     @FunctionalInterface
