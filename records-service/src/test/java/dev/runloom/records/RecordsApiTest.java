@@ -274,4 +274,22 @@ class RecordsApiTest {
         api.post("/v1/records", Map.of("type", "evented", "name", "announce me"), ORG_A).assertProblem(409, "record_exists");
         assertThat(kafka.read(topics.of(RecordEvents.RECORDS), r -> id.equals(r.key()), 2, Duration.ofSeconds(2))).hasSize(1);
     }
+
+    @Test
+    void theCallersTraceContextTravelsWithTheEvent() {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Reply traced = api.send(HttpRequest.POST("/v1/records", Map.of("type", "traced", "name", "with trace"))
+                .header("traceparent", traceparent), ORG_A);
+        assertThat(traced.status()).as(traced.raw()).isEqualTo(201);
+        Reply untraced = api.send(HttpRequest.POST("/v1/records", Map.of("type", "traced", "name", "bad trace"))
+                .header("traceparent", "not-a-trace-context"), ORG_A);
+        assertThat(untraced.status()).as(untraced.raw()).isEqualTo(201);
+
+        CloudEvent withTrace = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(RecordEvents.RECORDS),
+                r -> traced.body().get("id").equals(r.key()), Duration.ofSeconds(30)));
+        CloudEvent withoutTrace = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(RecordEvents.RECORDS),
+                r -> untraced.body().get("id").equals(r.key()), Duration.ofSeconds(30)));
+        assertThat(withTrace.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION)).isEqualTo(traceparent);
+        assertThat(withoutTrace.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION)).isNull();
+    }
 }
