@@ -2,6 +2,7 @@ package dev.runloom.agents;
 
 import io.micronaut.runtime.Micronaut;
 
+/** agents-service: agents, the agent loop and its stored executions. */
 public final class AgentsApplication {
     private AgentsApplication() {
     }

@@ -1,12 +1,12 @@
 package dev.runloom.agents;
 
-import dev.runloom.agents.agents.AgentConfig;
-import dev.runloom.agents.execution.AgentLoop;
-import dev.runloom.agents.execution.AgentSpec;
-import dev.runloom.agents.execution.AgentTools;
-import dev.runloom.agents.execution.LoopOutcome;
-import dev.runloom.agents.execution.StopReasons;
-import dev.runloom.agents.execution.ToolCall;
+import dev.runloom.agents.agent.AgentConfig;
+import dev.runloom.agents.loop.AgentLoop;
+import dev.runloom.agents.loop.AgentSpec;
+import dev.runloom.agents.loop.AgentTools;
+import dev.runloom.agents.loop.LoopOutcome;
+import dev.runloom.agents.loop.StopReasons;
+import dev.runloom.agents.loop.ToolCall;
 import dev.runloom.models.ChatMessage;
 import dev.runloom.models.LocalModel;
 import dev.runloom.models.ModelResponse;

@@ -1,20 +1,23 @@
 package dev.runloom.agents;
 
-import dev.runloom.kernel.events.CloudEventCodec;
-import dev.runloom.kernel.events.Topics;
+import dev.runloom.agents.events.AgentEvents;
 import dev.runloom.agents.events.AgentExecutionCompletedV1;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.TopicNames;
 import dev.runloom.models.ChatMessage;
 import dev.runloom.models.LocalModel;
 import dev.runloom.models.ModelRequest;
 import dev.runloom.models.TokenUsage;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.ServiceTest;
+import dev.runloom.testsupport.ServiceTestEnvironment;
+import dev.runloom.testsupport.TestInfrastructure;
 import io.cloudevents.CloudEvent;
-import io.micronaut.context.annotation.Value;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -24,25 +27,27 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import static dev.runloom.agents.AgentFixtures.keys;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Agents and executing them: create/get, validation, the loop's JSON answer and cost, the event, tenancy. */
-@MicronautTest(transactional = false)
-class AgentsApiTest extends AgentsServiceTestBase {
+@ServiceTest("agents")
+class AgentsApiTest {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final String ISO_UTC = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z";
-    private static final Tenant ORG_A = tenant("org_a");
-    private static final Tenant ORG_B = tenant("org_b");
 
-    @Inject Topics topics;
+    @Inject ApiClient<Tenant> api;
+    @Inject JsonMapper json;
+    @Inject TopicNames topics;
     @Inject KafkaTestTopics kafka;
-    @Value("${datasources.default.url}") String jdbcUrl;
-    @Value("${datasources.default.username}") String dbUser;
-    @Value("${datasources.default.password}") String dbPassword;
+    @Inject ServiceTestEnvironment env;
 
     @Test
     void createsAndGetsAnAgentWithDefaults() {
@@ -52,7 +57,7 @@ class AgentsApiTest extends AgentsServiceTestBase {
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         JsonNode agent = created.tree();
         assertThat(agent.get("id").getStringValue()).startsWith("agent_");
-        assertThat(agent.get("userId").getStringValue()).isEqualTo("user_org_a");
+        assertThat(agent.get("userId").getStringValue()).isEqualTo(ORG_A.userId());
         assertThat(agent.get("organizationId").getStringValue()).isEqualTo("org_a");
         assertThat(agent.get("name").getStringValue()).isEqualTo("Support bot");
         assertThat(agent.get("description").getStringValue()).isEqualTo("Answers tickets");
@@ -165,7 +170,7 @@ class AgentsApiTest extends AgentsServiceTestBase {
         assertThat(expectedCost.signum()).isPositive();
 
         // the iteration is stored with the price that produced its cost
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+        try (Connection connection = connect();
              PreparedStatement query = connection.prepareStatement("""
                      SELECT model, prompt_tokens, completion_tokens, cost, price_input_per_million,
                             price_output_per_million, finish_reason FROM agent_iterations WHERE execution_id = ?""")) {
@@ -221,7 +226,7 @@ class AgentsApiTest extends AgentsServiceTestBase {
         assertThat(pagination.get("currentOffset").getIntValue()).isZero();
 
         // the snapshot and the input are stored even though lists leave them out
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+        try (Connection connection = connect();
              PreparedStatement query = connection.prepareStatement("""
                      SELECT agent_spec->'config'->>'systemPrompt', input_messages->0->>'content', final_output
                      FROM agent_executions WHERE id = ?""")) {
@@ -235,11 +240,11 @@ class AgentsApiTest extends AgentsServiceTestBase {
         }
 
         // AgentExecutionCompletedV1 reaches Kafka as a CloudEvent, keyed by the execution
-        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.name(Topics.AGENT_EXECUTIONS),
+        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.of(AgentEvents.EXECUTIONS),
                 r -> executionId.equals(r.key()), Duration.ofSeconds(30));
         assertThat(record.key()).isEqualTo(executionId);
         CloudEvent event = CloudEventCodec.fromRecord(record);
-        assertThat(event.getType()).isEqualTo(EventTypes.AGENT_EXECUTION_COMPLETED);
+        assertThat(event.getType()).isEqualTo(AgentEvents.EXECUTION_COMPLETED.type());
         assertThat(event.getSubject()).isEqualTo(executionId);
         assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
         AgentExecutionCompletedV1 payload = json.readValue(event.getData().toBytes(), AgentExecutionCompletedV1.class);
@@ -288,5 +293,11 @@ class AgentsApiTest extends AgentsServiceTestBase {
         api.get("/v1/agents/" + agentId + "/executions", null).assertProblem(401, "unauthorized");
         api.post("/v1/agents", "{\"name\": \"x\"}", null).assertProblem(401, "unauthorized");
         api.post(execute, body, null).assertProblem(401, "unauthorized");
+    }
+
+    /** A connection to this class's database, to check what was stored. */
+    private Connection connect() throws SQLException {
+        TestInfrastructure infra = TestInfrastructure.get();
+        return DriverManager.getConnection(env.jdbcUrl(), infra.dbUser(), infra.dbPassword());
     }
 }

@@ -1,9 +1,11 @@
 package dev.runloom.agents;
 
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.json.tree.JsonNode;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +16,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
+import static dev.runloom.agents.AgentFixtures.keys;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /v1/agents/:id/executions}: cursor pages forwards and back, counts, filters, bad parameters. */
-@MicronautTest(transactional = false)
-class ExecutionsPagingTest extends AgentsServiceTestBase {
-    private static final Tenant PAGING = tenant("org_paging");
+@ServiceTest("agents")
+class ExecutionsPagingTest {
+    /** The class has a database of its own, so one organization's executions are all there is. */
+    private static final Tenant PAGING = ORG_A;
     private static final String EXECUTE_BODY = "{\"messages\": [{\"role\": \"user\", \"content\": \"run %d\"}]%s}";
+
+    @Inject ApiClient<Tenant> api;
 
     String agentId;
     String otherAgentId;

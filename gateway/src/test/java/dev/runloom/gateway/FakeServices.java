@@ -41,6 +41,7 @@ final class FakeServices implements AutoCloseable {
     private final List<String> aborted = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong largestBody = new AtomicLong();
+    // the secret @ServiceTest gives the gateway under test, as it gives every service
     private final InternalTokens tokens = new InternalTokens(MicronautTestInfra.TEST_INTERNAL_SECRET);
 
     FakeServices(String... services) {

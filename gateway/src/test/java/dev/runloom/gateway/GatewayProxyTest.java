@@ -4,16 +4,14 @@ import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.gateway.auth.ApiKeyService;
 import dev.runloom.gateway.auth.ApiKeys;
-import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway in front of real HTTP servers: {@link FakeServices} are test doubles standing in for
  * the four services, echoing what reached them (and verifying the internal token as a service would).
+ * Clients call it as the public does, with API keys (not the injected {@code ApiClient}, which signs
+ * internal tokens the way the gateway itself does for the services).
  */
-@MicronautTest(transactional = false)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ServiceTest("gateway")
 class GatewayProxyTest implements TestPropertyProvider {
     static final String KEY_A = ApiKeys.generate();
     static final String KEY_B = ApiKeys.generate();
@@ -50,7 +50,7 @@ class GatewayProxyTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = MicronautTestInfra.serviceProperties("gateway");
+        Map<String, String> p = new HashMap<>();
         p.put("micronaut.server.port", "-1");
         p.put("runloom.services.records-url", services.url("records"));
         p.put("runloom.services.flows-url", services.url("flows"));

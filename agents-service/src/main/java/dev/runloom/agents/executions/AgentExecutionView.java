@@ -18,10 +18,11 @@ public record AgentExecutionView(String id, String agentId, String agentSource, 
                                  @Nullable Instant completedAt, Instant createdAt, @Nullable Object agentSpec,
                                  long totalTokens, @Nullable List<ChatMessage> inputMessages) {
 
-    static AgentExecutionView listItem(AgentExecution execution) {
+    static AgentExecutionView listItem(ExecutionSummary execution) {
         return new AgentExecutionView(execution.id(), execution.agentId(), execution.agentSource(), execution.id(),
                 execution.parentExecutionId(), execution.surfaceType(), execution.status(), execution.iterations(),
-                execution.totalCost().toPlainString(), execution.stopReason(), execution.startedAt(),
-                execution.completedAt(), execution.createdAt(), null, execution.totalTokens(), null);
+                execution.totalCost().stripTrailingZeros().toPlainString(), execution.stopReason(),
+                execution.startedAt(), execution.completedAt(), execution.createdAt(), null, execution.totalTokens(),
+                null);
     }
 }

@@ -10,13 +10,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.time.Instant;
 
+/** {@code GET /v1/agents/:id/executions}: an agent's stored executions (seed 004). */
 @Controller("/v1/agents")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class ExecutionController {
     private static final int DEFAULT_LIMIT = 10;
     private static final int MAX_LIMIT = 100;

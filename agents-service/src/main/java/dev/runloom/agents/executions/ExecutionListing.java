@@ -1,6 +1,6 @@
 package dev.runloom.agents.executions;
 
-import dev.runloom.agents.agents.AgentService;
+import dev.runloom.agents.agent.AgentService;
 import dev.runloom.common.pagination.Cursor;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
@@ -43,12 +43,12 @@ public class ExecutionListing {
                 ? null : new ExecutionRepository.Position(cursor.at(), cursor.id());
         int offset = after == null ? 0 : cursor.offset();
 
-        List<AgentExecution> rows = executions.listAfter(filter, after, limit + 1);
+        List<ExecutionSummary> rows = executions.listAfter(filter, after, limit + 1);
         boolean hasMore = rows.size() > limit;
-        List<AgentExecution> page = hasMore ? rows.subList(0, limit) : rows;
+        List<ExecutionSummary> page = hasMore ? rows.subList(0, limit) : rows;
         String nextCursor = null;
         if (hasMore) {
-            AgentExecution last = page.getLast();
+            ExecutionSummary last = page.getLast();
             nextCursor = new Cursor(last.createdAt(), last.id(), offset + page.size()).encode();
         }
 

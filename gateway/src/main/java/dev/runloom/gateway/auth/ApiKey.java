@@ -1,17 +1,27 @@
 package dev.runloom.gateway.auth;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
 
 import java.time.Instant;
 import java.util.Set;
 
-/** A stored API key (never the key itself): who it acts for and what it may do. */
-public record ApiKey(String id,
+/**
+ * A stored API key (table {@code api_keys}): who it acts for and what it may do. Never the key
+ * itself — only its SHA-256 ({@code keyHash}, what a request is looked up by) and its first
+ * characters ({@code keyPrefix}, for display).
+ */
+@MappedEntity("api_keys")
+public record ApiKey(@Id String id,
                      String organizationId,
                      String userId,
                      String name,
                      String keyPrefix,
-                     Set<String> scopes,
+                     String keyHash,
+                     @TypeDef(type = DataType.STRING_ARRAY) Set<String> scopes,
                      Instant createdAt,
                      @Nullable Instant revokedAt) {
 

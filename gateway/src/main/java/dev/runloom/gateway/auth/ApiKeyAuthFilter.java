@@ -44,6 +44,12 @@ public class ApiKeyAuthFilter implements Ordered {
         return ORDER;
     }
 
+    /*
+     * The one legitimate @ExecuteOn: the kernel's BlockingRequestThreads moves controllers off the
+     * event loop, but server filters are not covered by the server's thread selection and run on
+     * the Netty event loop unless their filter method says otherwise. A cache miss here is a JDBC
+     * query, which EventLoopGuard refuses on an event-loop thread.
+     */
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING)
     public @Nullable HttpResponse<Problem> authenticate(HttpRequest<?> request) {

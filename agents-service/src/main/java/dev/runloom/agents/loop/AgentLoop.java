@@ -1,6 +1,6 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
-import dev.runloom.agents.agents.AgentConfig;
+import dev.runloom.agents.agent.AgentConfig;
 import dev.runloom.models.ChatMessage;
 import dev.runloom.models.ModelCall;
 import dev.runloom.models.ModelRequest;

@@ -1,4 +1,4 @@
-package dev.runloom.agents.agents;
+package dev.runloom.agents.agent;
 
 import java.util.List;
 

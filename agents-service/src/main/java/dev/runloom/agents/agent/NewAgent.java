@@ -1,4 +1,4 @@
-package dev.runloom.agents.agents;
+package dev.runloom.agents.agent;
 
 import io.micronaut.core.annotation.Nullable;
 

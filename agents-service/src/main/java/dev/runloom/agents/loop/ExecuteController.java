@@ -1,11 +1,9 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.Valid;
 
 /**
@@ -15,7 +13,6 @@ import jakarta.validation.Valid;
  * A failed run is still 200, with {@code status: "failed"} and an {@code error}; it is recorded and listed.
  */
 @Controller("/v1/agents")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class ExecuteController {
     private final AgentExecutor executor;
 

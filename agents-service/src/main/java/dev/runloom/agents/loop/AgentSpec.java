@@ -1,7 +1,7 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
-import dev.runloom.agents.agents.Agent;
-import dev.runloom.agents.agents.AgentConfig;
+import dev.runloom.agents.agent.Agent;
+import dev.runloom.agents.agent.AgentConfig;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 

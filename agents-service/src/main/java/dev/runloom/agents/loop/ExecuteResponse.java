@@ -1,4 +1,4 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -20,7 +20,7 @@ public record ExecuteResponse(String executionId, String agentId, String status,
     public record Error(String code, String message) {
     }
 
-    static ExecuteResponse of(ExecutionOutcome outcome) {
+    static ExecuteResponse of(AgentExecutionOutcome outcome) {
         var execution = outcome.execution();
         var result = outcome.result();
         return new ExecuteResponse(execution.id(), execution.agentId(), result.status(), result.finalOutput(),

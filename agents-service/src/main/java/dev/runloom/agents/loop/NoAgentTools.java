@@ -1,4 +1,4 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
 import dev.runloom.models.ChatMessage;
 import dev.runloom.models.ModelResponse;
@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * The tools of an agent without capabilities: none. No model answer in {@code common} carries tool
+ * The tools of an agent without capabilities: none. No model answer in {@code models} carries tool
  * calls yet (the built-in {@code local} model never asks for one), so nothing is ever requested.
  */
 @Singleton

@@ -1,4 +1,4 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
 /** Why the loop stopped: the reference's per-turn enum plus {@code max_iterations_reached} (seed 004). */
 public final class StopReasons {

@@ -1,4 +1,4 @@
-package dev.runloom.agents.agents;
+package dev.runloom.agents.agent;
 
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.http.HttpResponse;
@@ -6,15 +6,13 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.validation.Valid;
 
 import java.net.URI;
 import java.util.List;
 
+/** {@code POST /v1/agents} and {@code GET /v1/agents/:id} (reference §2.10). */
 @Controller("/v1/agents")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class AgentController {
     private final AgentService agents;
 

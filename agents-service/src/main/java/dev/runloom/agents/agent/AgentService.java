@@ -1,4 +1,4 @@
-package dev.runloom.agents.agents;
+package dev.runloom.agents.agent;
 
 import dev.runloom.common.id.Ids;
 import dev.runloom.models.ModelProvider;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+/** Creating and reading agents: the definitions executions snapshot. */
 @Singleton
 public class AgentService {
     private final AgentRepository agents;
@@ -47,13 +48,13 @@ public class AgentService {
         Agent agent = new Agent(Ids.newId("agent"), tenant.organizationId(), tenant.userId(), request.name(),
                 request.description(), request.icon(), agentType, request.primaryFlowId(), config,
                 Agent.STATUS_ACTIVE, null, null, now, now);
-        agents.insert(agent);
+        agents.save(agent);
         return new CreatedAgent(agent, List.copyOf(warnings));
     }
 
     /** The agent, or a 404 problem when it does not exist in the caller's organization. */
     @Transactional(readOnly = true)
     public Agent get(Tenant tenant, String id) {
-        return agents.find(tenant.organizationId(), id).orElseThrow(() -> ProblemException.notFound("Agent", id));
+        return agents.findByOrganizationIdAndId(tenant.organizationId(), id).orElseThrow(() -> ProblemException.notFound("Agent", id));
     }
 }

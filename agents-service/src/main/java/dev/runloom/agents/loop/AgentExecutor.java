@@ -1,14 +1,15 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
-import dev.runloom.agents.agents.Agent;
-import dev.runloom.agents.agents.AgentService;
+import dev.runloom.agents.agent.Agent;
+import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
-import dev.runloom.models.ChatMessage;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.models.ChatMessage;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,23 +18,28 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** Runs an agent once: records the execution, runs the loop, records how it ended. */
+/**
+ * Runs an agent once: records the execution, runs the loop, records how it ended. The two
+ * persistence steps are transactions of their own ({@link #start}, {@link #finish}); the loop, with
+ * its model calls, runs between them and holds no transaction or connection. (Micronaut's advice is
+ * a generated subclass, so {@code execute} calling them still goes through {@code @Transactional}.)
+ */
 @Singleton
 public class AgentExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(AgentExecutor.class);
 
     private final AgentService agents;
     private final AgentLoop loop;
-    private final ExecutionRecorder recorder;
+    private final AgentExecutionRecorder recorder;
 
-    public AgentExecutor(AgentService agents, AgentLoop loop, ExecutionRecorder recorder) {
+    public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder) {
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
     }
 
-    public ExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
-                                    @Nullable String surfaceType) {
+    public AgentExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
+                                         @Nullable String surfaceType) {
         String surface = surfaceType == null ? SurfaceTypes.API : surfaceType;
         if (!SurfaceTypes.ALL.contains(surface)) {
             throw ProblemException.validation("options.surfaceType must be one of "
@@ -44,7 +50,7 @@ public class AgentExecutor {
         NewExecution execution = new NewExecution(Ids.newId("exec"), agent.id(), tenant.organizationId(),
                 tenant.userId(), NewExecution.SOURCE_RUNTYPE_CORE, null, surface,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
-        recorder.start(execution);
+        start(execution);
         LoopOutcome outcome;
         try {
             outcome = loop.run(spec, messages);
@@ -54,7 +60,19 @@ public class AgentExecutor {
             outcome = new LoopOutcome(List.of(), null, StopReasons.ERROR,
                     new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
         }
-        ExecutionResult result = recorder.finish(execution, outcome);
-        return new ExecutionOutcome(execution, result, outcome.error());
+        ExecutionResult result = finish(execution, outcome);
+        return new AgentExecutionOutcome(execution, result, outcome.error());
+    }
+
+    /** The {@code running} row, committed before the loop so a long run is visible while it runs. */
+    @Transactional
+    protected void start(NewExecution execution) {
+        recorder.start(execution);
+    }
+
+    /** The iterations, the final state and the completion event, in one transaction. */
+    @Transactional
+    protected ExecutionResult finish(NewExecution execution, LoopOutcome outcome) {
+        return recorder.finish(execution, outcome);
     }
 }

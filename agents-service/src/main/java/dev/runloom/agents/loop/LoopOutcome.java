@@ -1,4 +1,4 @@
-package dev.runloom.agents.execution;
+package dev.runloom.agents.loop;
 
 import io.micronaut.core.annotation.Nullable;
 
