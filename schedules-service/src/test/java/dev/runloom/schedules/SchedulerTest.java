@@ -1,18 +1,19 @@
 package dev.runloom.schedules;
 
-import dev.runloom.kernel.outbox.Outbox;
-import dev.runloom.schedules.runs.ScheduleRunRepository;
-import dev.runloom.schedules.scheduler.CronTimes;
+import dev.runloom.common.tenant.Tenant;
 import dev.runloom.schedules.scheduler.ScheduleFirer;
 import dev.runloom.schedules.scheduler.SchedulerLoop;
-import dev.runloom.schedules.scheduler.SchedulerSettings;
-import dev.runloom.schedules.schedules.ScheduleRepository;
+import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.Poll;
+import dev.runloom.testsupport.ServiceTest;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.test.annotation.MockBean;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.runloom.testsupport.TestTenants.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,15 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schedules off, skips overlapping runs, and — with two more scheduler instances racing the
  * background loop from several threads — never fires one fire time twice.
  */
-@MicronautTest(transactional = false)
-class SchedulerTest extends SchedulesServiceTestBase {
+@ServiceTest("schedules")
+class SchedulerTest implements TestPropertyProvider {
     private final MutableClock time = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
+    @Inject ApiClient<Tenant> api;
+    @Inject ApplicationContext context;
+    @Inject TransactionOperations<Connection> transactions;
     @Inject SchedulerLoop loop;
-    @Inject ScheduleRepository scheduleRepository;
-    @Inject ScheduleRunRepository runRepository;
-    @Inject Outbox outbox;
-    @Inject CronTimes cronTimes;
 
     @MockBean(Clock.class)
     Clock clock() {
@@ -53,7 +54,7 @@ class SchedulerTest extends SchedulesServiceTestBase {
     }
 
     @Override
-    Map<String, String> extraProperties() {
+    public Map<String, String> getProperties() {
         return Map.of("runloom.scheduler.poll-interval", "50ms");
     }
 
@@ -170,11 +171,10 @@ class SchedulerTest extends SchedulesServiceTestBase {
             ids.add(create("*/5 * * * *", "UTC"));
         }
         // two more schedulers on the same database, small batches so their claims interleave; the
-        // background loop races them too
-        SchedulerSettings small = new SchedulerSettings(7, Duration.ofHours(6));
-        List<ScheduleFirer> schedulers = List.of(
-                new ScheduleFirer(transactions, scheduleRepository, runRepository, outbox, cronTimes, time, small),
-                new ScheduleFirer(transactions, scheduleRepository, runRepository, outbox, cronTimes, time, small));
+        // background loop races them too. The context builds them, so each fireDue is its own transaction.
+        int smallBatch = 7;
+        List<ScheduleFirer> schedulers = List.of(context.createBean(ScheduleFirer.class),
+                context.createBean(ScheduleFirer.class));
         ExecutorService threads = Executors.newFixedThreadPool(6);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         int steps = 6;
@@ -187,7 +187,7 @@ class SchedulerTest extends SchedulesServiceTestBase {
                     calls.add(threads.submit(() -> {
                         for (int call = 0; call < 15; call++) {
                             try {
-                                scheduler.fireDue();
+                                scheduler.fireDue(smallBatch);
                             } catch (Throwable e) {
                                 failures.add(e);
                             }

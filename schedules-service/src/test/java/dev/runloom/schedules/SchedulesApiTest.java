@@ -1,28 +1,36 @@
 package dev.runloom.schedules;
 
-import dev.runloom.kernel.events.CloudEventCodec;
-import dev.runloom.kernel.events.Topics;
+import dev.runloom.common.id.Ids;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.events.EventStream;
+import dev.runloom.events.EventType;
 import dev.runloom.flows.events.BatchCompletedV1;
 import dev.runloom.flows.events.BatchStartedV1;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
 import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.TopicNames;
+import dev.runloom.schedules.events.ScheduleEvents;
 import dev.runloom.schedules.events.ScheduleRunRequestedV1;
-import dev.runloom.common.id.Ids;
-import dev.runloom.common.tenant.Tenant;
+import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.Poll;
+import dev.runloom.testsupport.ServiceTest;
 import io.cloudevents.CloudEvent;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -34,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * here as CloudEvents) drive a run to its end and fill its results. The background scheduler is
  * off in this class so only the runs the tests start exist.
  */
-@MicronautTest(transactional = false)
-class SchedulesApiTest extends SchedulesServiceTestBase {
+@ServiceTest("schedules")
+class SchedulesApiTest implements TestPropertyProvider {
     private static final List<String> SCHEDULE_KEYS = List.of("id", "name", "flowId", "agentId", "recordType",
             "recordIds", "inputs", "triggerType", "cron", "timezone", "runAt", "enabled", "executionOptions",
             "nextRunAt", "lastRunAt", "productSurfaceId", "organizationId", "userId", "createdAt", "updatedAt");
@@ -53,11 +63,14 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
     private static final List<String> RESULT_KEYS = List.of("agentExecutionId", "createdAt", "error", "executedAt",
             "failedAt", "flowId", "flowName", "record", "recordId", "recordResultId", "status");
 
-    @Inject Topics topics;
+    @Inject ApiClient<Tenant> api;
+    @Inject JsonMapper json;
+    @Inject TopicNames topics;
     @Inject KafkaTestTopics kafka;
+    @Inject TransactionOperations<Connection> transactions;
 
     @Override
-    Map<String, String> extraProperties() {
+    public Map<String, String> getProperties() {
         return Map.of("runloom.scheduler.enabled", "false");
     }
 
@@ -199,11 +212,11 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
         assertThat(runId).startsWith("run_");
 
         // the request really reaches Kafka as a CloudEvent keyed by the schedule
-        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.name(Topics.SCHEDULE_RUNS),
+        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.of(ScheduleEvents.RUNS),
                 r -> new String(r.value(), StandardCharsets.UTF_8).contains(runId), Poll.TIMEOUT);
         CloudEvent event = CloudEventCodec.fromRecord(record);
         assertThat(record.key()).isEqualTo(scheduleId);
-        assertThat(event.getType()).isEqualTo(EventTypes.SCHEDULE_RUN_REQUESTED);
+        assertThat(event.getType()).isEqualTo(ScheduleEvents.RUN_REQUESTED.type());
         assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
         ScheduleRunRequestedV1 requested = json.readValue(event.getData().toBytes(), ScheduleRunRequestedV1.class);
         assertThat(requested.runId()).isEqualTo(runId);
@@ -224,11 +237,11 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
         String batchId = Ids.newId("batch");
         Instant t0 = Instant.parse("2026-06-10T15:22:30.125Z");
         CloudEvent first = execution(runId, batchId, "rec_1", "John Doe", true, t0, t0.plusSeconds(30), "res_1");
-        send(Topics.FLOW_EXECUTIONS, "rec_1", first);
-        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 2, t0));
-        send(Topics.FLOW_EXECUTIONS, "rec_2", execution(runId, batchId, "rec_2", "Jane Roe", true, t0.plusSeconds(1), t0.plusSeconds(40), "res_2"));
+        send(FlowEvents.EXECUTIONS, "rec_1", first);
+        send(FlowEvents.BATCHES, batchId, batchStarted(runId, batchId, 2, t0));
+        send(FlowEvents.EXECUTIONS, "rec_2", execution(runId, batchId, "rec_2", "Jane Roe", true, t0.plusSeconds(1), t0.plusSeconds(40), "res_2"));
         CloudEvent completed = batchCompleted(runId, batchId, "completed", 2, 0, null, t0, t0.plusSeconds(41));
-        send(Topics.FLOW_BATCHES, batchId, completed);
+        send(FlowEvents.BATCHES, batchId, completed);
 
         Map<String, Object> done = Poll.until(() -> onlyRun(scheduleId), run -> "completed".equals(run.get("status")));
         assertThat(done).containsEntry("batchExecutionId", batchId).containsEntry("totalRecords", 2)
@@ -263,15 +276,15 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
         assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=completed", ORG_A).data()).hasSize(2);
 
         // redelivered events (same CloudEvent ids), a late start event, and an event for a run we don't know
-        send(Topics.FLOW_EXECUTIONS, "rec_1", first);
-        send(Topics.FLOW_BATCHES, batchId, completed);
-        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 99, t0));
+        send(FlowEvents.EXECUTIONS, "rec_1", first);
+        send(FlowEvents.BATCHES, batchId, completed);
+        send(FlowEvents.BATCHES, batchId, batchStarted(runId, batchId, 99, t0));
         CloudEvent stranger = execution("run_unknown", batchId, "rec_1", "John Doe", true, t0, t0, "res_9");
-        send(Topics.FLOW_EXECUTIONS, "rec_1", stranger);
+        send(FlowEvents.EXECUTIONS, "rec_1", stranger);
         // a marker behind them on the same partitions tells us they were all consumed
         String markerRun = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
-        send(Topics.FLOW_EXECUTIONS, "rec_1", execution(markerRun, batchId, "rec_1", "John Doe", true, t0, t0, "res_m"));
-        send(Topics.FLOW_BATCHES, batchId, batchStarted(markerRun, "batch_marker", 1, t0));
+        send(FlowEvents.EXECUTIONS, "rec_1", execution(markerRun, batchId, "rec_1", "John Doe", true, t0, t0, "res_m"));
+        send(FlowEvents.BATCHES, batchId, batchStarted(markerRun, "batch_marker", 1, t0));
         Poll.until(() -> api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0),
                 run -> "running".equals(run.get("status")) && Integer.valueOf(1).equals(run.get("processedRecords")));
         Poll.until(() -> api.get("/v1/schedules/runs/" + markerRun + "/results", ORG_A), r -> r.data().size() == 1);
@@ -291,9 +304,9 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
         String runId = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
         String batchId = Ids.newId("batch");
         Instant t0 = Instant.parse("2026-06-11T09:00:00Z");
-        send(Topics.FLOW_BATCHES, batchId, batchStarted(runId, batchId, 1, t0));
-        send(Topics.FLOW_EXECUTIONS, "rec_9", execution(runId, batchId, "rec_9", "Broken", false, t0, t0.plusSeconds(5), "res_9"));
-        send(Topics.FLOW_BATCHES, batchId, batchCompleted(runId, batchId, "failed", 0, 1, "model timed out", t0, t0.plusSeconds(6)));
+        send(FlowEvents.BATCHES, batchId, batchStarted(runId, batchId, 1, t0));
+        send(FlowEvents.EXECUTIONS, "rec_9", execution(runId, batchId, "rec_9", "Broken", false, t0, t0.plusSeconds(5), "res_9"));
+        send(FlowEvents.BATCHES, batchId, batchCompleted(runId, batchId, "failed", 0, 1, "model timed out", t0, t0.plusSeconds(6)));
 
         Map<String, Object> run = Poll.until(() -> onlyRun(scheduleId), r -> "failed".equals(r.get("status")));
         assertThat(run).containsEntry("totalRecords", 1).containsEntry("processedRecords", 1)
@@ -356,27 +369,27 @@ class SchedulesApiTest extends SchedulesServiceTestBase {
                 completedAt.toEpochMilli() - startedAt.toEpochMilli(), 1, 2, 120, new BigDecimal("0.0001"),
                 List.of(new PromptResultV1("res_first", "prompt_1", "Summarise", "completed", "ok", "local", 10, 5, BigDecimal.ZERO),
                         new PromptResultV1(resultId, "prompt_2", "Classify", "completed", "ok", "local", 10, 5, BigDecimal.ZERO)));
-        return cloudEvent(EventTypes.RECORD_EXECUTION_COMPLETED, payload.executionId(), payload);
+        return cloudEvent(FlowEvents.RECORD_EXECUTION_COMPLETED, payload.executionId(), payload);
     }
 
     private CloudEvent batchStarted(String runId, String batchId, int records, Instant at) throws Exception {
-        return cloudEvent(EventTypes.BATCH_STARTED, batchId,
+        return cloudEvent(FlowEvents.BATCH_STARTED, batchId,
                 new BatchStartedV1(batchId, "org_a", "flow_enrich", "Enrich customers", "customers", records, false, runId, at));
     }
 
     private CloudEvent batchCompleted(String runId, String batchId, String status, int ok, int failed, String error,
                                       Instant startedAt, Instant completedAt) throws Exception {
-        return cloudEvent(EventTypes.BATCH_COMPLETED, batchId, new BatchCompletedV1(batchId, "org_a", "flow_enrich",
+        return cloudEvent(FlowEvents.BATCH_COMPLETED, batchId, new BatchCompletedV1(batchId, "org_a", "flow_enrich",
                 "customers", ok + failed, ok, failed, status, error, runId, startedAt, completedAt, BigDecimal.ONE));
     }
 
-    private CloudEvent cloudEvent(String type, String subject, Object payload) throws Exception {
-        return CloudEventCodec.build(Ids.newId("evt"), "urn:runloom:flows-service", type, subject, "org_a", null,
+    private <T> CloudEvent cloudEvent(EventType<T> type, String subject, T payload) throws Exception {
+        return CloudEventCodec.build(Ids.newId("evt"), "urn:runloom:flows-service", type.type(), subject, "org_a", null,
                 OffsetDateTime.now(ZoneOffset.UTC), json.writeValueAsBytes(payload));
     }
 
-    private void send(String topicBase, String key, CloudEvent event) {
-        kafka.produce(CloudEventCodec.toRecord(topics.name(topicBase), key, event));
+    private void send(EventStream stream, String key, CloudEvent event) {
+        kafka.produce(CloudEventCodec.toRecord(topics.of(stream), key, event));
     }
 
     private String inboxOutcome(String eventId) {

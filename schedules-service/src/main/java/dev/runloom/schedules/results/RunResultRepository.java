@@ -1,26 +1,28 @@
 package dev.runloom.schedules.results;
 
-import dev.runloom.schedules.db.Sql;
+import dev.runloom.common.jdbc.Sql;
+import dev.runloom.common.jdbc.Where;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import jakarta.inject.Singleton;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** The {@code schedule_run_results} table. Every method runs on the caller's transaction. */
-@Singleton
-public class RunResultRepository {
+/**
+ * The {@code schedule_run_results} projection. Reads filter by organization and take the request's
+ * status filter ({@link Where}); writes are one statement per poll of events. Runs on the caller's
+ * transaction.
+ */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public abstract class RunResultRepository implements GenericRepository<RunResult, String> {
     /**
-     * One statement for a poll's worth of results: rows travel as parallel arrays, only those
+     * One statement for a poll's worth of results: rows travel as parallel text arrays, only those
      * whose run exists here (same organization) are kept, a repeated execution is ignored, and
      * the runs still in progress count what was actually inserted (the batch-completed event later
-     * replaces the tally with flows-service's own counts).
+     * replaces the tally with flows-service's own counts). The SQL text never changes with the
+     * batch size.
      */
     private static final String INSERT_ALL = """
             WITH incoming AS (
@@ -45,88 +47,47 @@ public class RunResultRepository {
             UPDATE schedule_runs r SET processed_records = r.processed_records + t.processed,
                                        failed_records = r.failed_records + t.failed
             FROM tally t WHERE r.id = t.run_id AND r.status IN ('pending', 'running')""";
+    private static final List<Function<RunResult, String>> INSERTED_COLUMNS = List.of(
+            RunResult::runId, RunResult::executionId, RunResult::organizationId, RunResult::recordId,
+            RunResult::recordName, RunResult::recordType, RunResult::recordResultId, RunResult::flowId,
+            RunResult::flowName, RunResult::status, RunResult::error,
+            // instants as ISO-8601 text; the statement casts them back to TIMESTAMPTZ
+            r -> r.executedAt().toString(), r -> r.failedAt() == null ? null : r.failedAt().toString(),
+            r -> r.createdAt().toString());
     private static final String COLUMNS = """
             run_id, execution_id, organization_id, record_id, record_name, record_type, record_result_id, flow_id,
             flow_name, agent_execution_id, status, error, executed_at, failed_at, created_at""";
 
-    private final JdbcOperations jdbc;
+    private final Sql sql;
 
-    public RunResultRepository(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    protected RunResultRepository(Sql sql) {
+        this.sql = sql;
     }
 
-    public void insertAll(List<RunResult> results) throws SQLException {
+    public void insertAll(List<RunResult> results) {
         if (results.isEmpty()) {
             return;
         }
-        Connection connection = jdbc.getConnection();
-        List<Function<RunResult, String>> columns = List.of(
-                RunResult::runId, RunResult::executionId, RunResult::organizationId, RunResult::recordId,
-                RunResult::recordName, RunResult::recordType, RunResult::recordResultId, RunResult::flowId,
-                RunResult::flowName, RunResult::status, RunResult::error,
-                r -> Sql.isoText(r.executedAt()), r -> Sql.isoText(r.failedAt()), r -> Sql.isoText(r.createdAt()));
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_ALL)) {
-            for (int i = 0; i < columns.size(); i++) {
-                insert.setArray(i + 1, connection.createArrayOf("text", results.stream().map(columns.get(i)).toArray()));
-            }
-            insert.executeUpdate();
+        Object[] columns = new Object[INSERTED_COLUMNS.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = results.stream().map(INSERTED_COLUMNS.get(i)).toArray(String[]::new);
         }
+        sql.update(INSERT_ALL, columns);
     }
 
     /** A page in the order the executions finished; {@code status} null for all. */
-    public List<RunResult> page(String organizationId, String runId, @Nullable String status, int limit, int offset)
-            throws SQLException {
-        try (PreparedStatement select = jdbc.getConnection().prepareStatement("SELECT " + COLUMNS + """
-                 FROM schedule_run_results
-                WHERE run_id = ? AND organization_id = ? AND (?::text IS NULL OR status = ?)
-                ORDER BY executed_at, execution_id LIMIT ? OFFSET ?""")) {
-            select.setString(1, runId);
-            select.setString(2, organizationId);
-            select.setString(3, status);
-            select.setString(4, status);
-            select.setInt(5, limit);
-            select.setInt(6, offset);
-            List<RunResult> page = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    page.add(map(rows));
-                }
-            }
-            return page;
-        }
+    public List<RunResult> page(String organizationId, String runId, @Nullable String status, int limit, int offset) {
+        Where where = where(organizationId, runId, status);
+        return sql.list("SELECT " + COLUMNS + " FROM schedule_run_results" + where.sql()
+                + " ORDER BY executed_at, execution_id LIMIT ? OFFSET ?", RunResult.class, where.paramsThen(limit, offset));
     }
 
-    public long count(String organizationId, String runId, @Nullable String status) throws SQLException {
-        try (PreparedStatement select = jdbc.getConnection().prepareStatement("""
-                SELECT count(*) FROM schedule_run_results
-                WHERE run_id = ? AND organization_id = ? AND (?::text IS NULL OR status = ?)""")) {
-            select.setString(1, runId);
-            select.setString(2, organizationId);
-            select.setString(3, status);
-            select.setString(4, status);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+    public long count(String organizationId, String runId, @Nullable String status) {
+        Where where = where(organizationId, runId, status);
+        return sql.count("SELECT count(*) FROM schedule_run_results" + where.sql(), where.params());
     }
 
-    private static RunResult map(ResultSet rows) throws SQLException {
-        return new RunResult(
-                rows.getString("run_id"),
-                rows.getString("execution_id"),
-                rows.getString("organization_id"),
-                rows.getString("record_id"),
-                rows.getString("record_name"),
-                rows.getString("record_type"),
-                rows.getString("record_result_id"),
-                rows.getString("flow_id"),
-                rows.getString("flow_name"),
-                rows.getString("agent_execution_id"),
-                rows.getString("status"),
-                rows.getString("error"),
-                Sql.instant(rows, "executed_at"),
-                Sql.instant(rows, "failed_at"),
-                Sql.instant(rows, "created_at"));
+    private static Where where(String organizationId, String runId, @Nullable String status) {
+        return Where.of("run_id = ? AND organization_id = ?", runId, organizationId).andIfPresent("status = ?", status);
     }
 }

@@ -1,13 +1,13 @@
 package dev.runloom.schedules.results;
 
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
 import dev.runloom.flows.events.RecordRefV1;
-import dev.runloom.kernel.inbox.IncomingEvent;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.kernel.consumer.EventSubscriber;
+import dev.runloom.kernel.consumer.Received;
+import dev.runloom.kernel.consumer.Subscription;
 import jakarta.inject.Singleton;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,25 +17,27 @@ import java.util.List;
  * One run result per finished record execution that belongs to a schedule run
  * ({@code scheduleRunId} set). A result may arrive before its batch's started event (two topics,
  * no order between them): it is stored all the same, since the run itself exists from the fire.
+ * Runs inside the inbox transaction: a poll's worth of events in one multi-row insert.
  */
 @Singleton
-public class RunResultsProjector {
-    private final JsonMapper json;
+public class RunResultsProjector implements EventSubscriber {
     private final RunResultRepository results;
 
-    public RunResultsProjector(JsonMapper json, RunResultRepository results) {
-        this.json = json;
+    public RunResultsProjector(RunResultRepository results) {
         this.results = results;
     }
 
-    /** Runs inside the inbox transaction: a poll's worth of events in one multi-row insert. */
-    public void project(List<IncomingEvent> events) throws SQLException {
+    @Override
+    public Subscription subscription() {
+        return Subscription.consumer("schedules-service.flow-executions")
+                .on(FlowEvents.RECORD_EXECUTION_COMPLETED, this::project)
+                .build();
+    }
+
+    void project(List<Received<RecordExecutionCompletedV1>> events) {
         List<RunResult> rows = new ArrayList<>();
-        for (IncomingEvent event : events) {
-            if (!EventTypes.RECORD_EXECUTION_COMPLETED.equals(event.type())) {
-                continue;
-            }
-            RecordExecutionCompletedV1 execution = event.payload(json, RecordExecutionCompletedV1.class);
+        for (Received<RecordExecutionCompletedV1> event : events) {
+            RecordExecutionCompletedV1 execution = event.payload();
             if (execution.scheduleRunId() != null) {
                 rows.add(toResult(execution));
             }

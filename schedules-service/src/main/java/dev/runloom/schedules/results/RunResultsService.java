@@ -5,36 +5,31 @@ import dev.runloom.common.pagination.Paged;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.schedules.runs.ScheduleRunRepository;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
 import java.util.List;
 
 /** Pages of a run's per-record results with their total (pagination style B2). */
 @Singleton
 public class RunResultsService {
-    private final TransactionOperations<Connection> transactions;
     private final ScheduleRunRepository runs;
     private final RunResultRepository results;
 
-    public RunResultsService(TransactionOperations<Connection> transactions, ScheduleRunRepository runs,
-                             RunResultRepository results) {
-        this.transactions = transactions;
+    public RunResultsService(ScheduleRunRepository runs, RunResultRepository results) {
         this.runs = runs;
         this.results = results;
     }
 
     /** 404 for an unknown run or another organization's. {@code status} null for every result. */
+    @Transactional(readOnly = true)
     public Paged<RunResult, OffsetTotalPagination> page(String organizationId, String runId, @Nullable String status,
                                                         int limit, int offset) {
-        return transactions.executeRead(tx -> {
-            if (runs.find(organizationId, runId).isEmpty()) {
-                throw ProblemException.notFound("Schedule run", runId);
-            }
-            List<RunResult> page = results.page(organizationId, runId, status, limit, offset);
-            long total = results.count(organizationId, runId, status);
-            return new Paged<>(page, OffsetTotalPagination.of(limit, offset, page.size(), total));
-        });
+        if (!runs.existsByOrganizationIdAndId(organizationId, runId)) {
+            throw ProblemException.notFound("Schedule run", runId);
+        }
+        List<RunResult> page = results.page(organizationId, runId, status, limit, offset);
+        long total = results.count(organizationId, runId, status);
+        return new Paged<>(page, OffsetTotalPagination.of(limit, offset, page.size(), total));
     }
 }

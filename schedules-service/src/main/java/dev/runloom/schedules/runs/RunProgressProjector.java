@@ -2,12 +2,12 @@ package dev.runloom.schedules.runs;
 
 import dev.runloom.flows.events.BatchCompletedV1;
 import dev.runloom.flows.events.BatchStartedV1;
-import dev.runloom.kernel.events.EventTypes;
-import dev.runloom.kernel.inbox.IncomingEvent;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.flows.events.FlowEvents;
+import dev.runloom.kernel.consumer.EventSubscriber;
+import dev.runloom.kernel.consumer.Received;
+import dev.runloom.kernel.consumer.Subscription;
 import jakarta.inject.Singleton;
 
-import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,47 +16,50 @@ import java.util.List;
  * Projects flows-service's batch lifecycle onto schedule runs: a started batch makes its run
  * {@code running}, a completed one sets the final status, counts and error. Only batches that
  * carry a {@code scheduleRunId} concern us; ids of runs this service does not know are ignored.
- * Both updates are written so that either order of arrival ends in the same state.
+ * Both updates are written so that either order of arrival ends in the same state. Handlers run
+ * inside the inbox transaction; the kernel hands each run of consecutive events of one type to one
+ * call, which writes them with one JDBC batch.
  */
 @Singleton
-public class RunProgressProjector {
-    private final JsonMapper json;
+public class RunProgressProjector implements EventSubscriber {
     private final ScheduleRunRepository runs;
 
-    public RunProgressProjector(JsonMapper json, ScheduleRunRepository runs) {
-        this.json = json;
+    public RunProgressProjector(ScheduleRunRepository runs) {
         this.runs = runs;
     }
 
-    /** Runs inside the inbox transaction: one batched UPDATE per event type for a poll's worth of events. */
-    public void project(List<IncomingEvent> events) throws SQLException {
+    @Override
+    public Subscription subscription() {
+        return Subscription.consumer("schedules-service.flow-batches")
+                .on(FlowEvents.BATCH_STARTED, this::started)
+                .on(FlowEvents.BATCH_COMPLETED, this::completed)
+                .build();
+    }
+
+    void started(List<Received<BatchStartedV1>> events) {
         List<ScheduleRunRepository.BatchStarted> started = new ArrayList<>();
-        List<ScheduleRunRepository.BatchFinished> finished = new ArrayList<>();
-        for (IncomingEvent event : events) {
-            switch (event.type()) {
-                case EventTypes.BATCH_STARTED -> {
-                    BatchStartedV1 batch = event.payload(json, BatchStartedV1.class);
-                    if (batch.scheduleRunId() != null) {
-                        started.add(new ScheduleRunRepository.BatchStarted(batch.scheduleRunId(), batch.organizationId(),
-                                batch.batchId(), batch.recordCount(), batch.startedAt().truncatedTo(ChronoUnit.MILLIS)));
-                    }
-                }
-                case EventTypes.BATCH_COMPLETED -> {
-                    BatchCompletedV1 batch = event.payload(json, BatchCompletedV1.class);
-                    if (batch.scheduleRunId() != null) {
-                        finished.add(new ScheduleRunRepository.BatchFinished(batch.scheduleRunId(),
-                                batch.organizationId(), batch.batchId(), RunStatus.ofFinishedBatch(batch.status()),
-                                batch.recordCount(), batch.successCount() + batch.failureCount(), batch.failureCount(),
-                                batch.error(), batch.startedAt().truncatedTo(ChronoUnit.MILLIS),
-                                batch.completedAt().truncatedTo(ChronoUnit.MILLIS)));
-                    }
-                }
-                default -> {
-                    // other batch events are not about runs
-                }
+        for (Received<BatchStartedV1> event : events) {
+            BatchStartedV1 batch = event.payload();
+            if (batch.scheduleRunId() != null) {
+                started.add(new ScheduleRunRepository.BatchStarted(batch.scheduleRunId(), batch.organizationId(),
+                        batch.batchId(), batch.recordCount(), batch.startedAt().truncatedTo(ChronoUnit.MILLIS)));
             }
         }
         runs.applyStarted(started);
+    }
+
+    void completed(List<Received<BatchCompletedV1>> events) {
+        List<ScheduleRunRepository.BatchFinished> finished = new ArrayList<>();
+        for (Received<BatchCompletedV1> event : events) {
+            BatchCompletedV1 batch = event.payload();
+            if (batch.scheduleRunId() != null) {
+                finished.add(new ScheduleRunRepository.BatchFinished(batch.scheduleRunId(), batch.organizationId(),
+                        batch.batchId(), RunStatus.ofFinishedBatch(batch.status()), batch.recordCount(),
+                        batch.successCount() + batch.failureCount(), batch.failureCount(), batch.error(),
+                        batch.startedAt().truncatedTo(ChronoUnit.MILLIS),
+                        batch.completedAt().truncatedTo(ChronoUnit.MILLIS)));
+            }
+        }
         runs.applyFinished(finished);
     }
 }

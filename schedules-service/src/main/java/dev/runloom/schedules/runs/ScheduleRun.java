@@ -1,15 +1,18 @@
 package dev.runloom.schedules.runs;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 
 import java.time.Instant;
 
 /**
- * One firing of a schedule. {@code trigger} is {@code cron}, {@code once} or {@code manual};
- * {@code scheduledFor} is the fire time it answers (the time of the request for manual runs).
- * Counters and {@code batchExecutionId} come from flows-service's batch events.
+ * One firing of a schedule (table {@code schedule_runs}). {@code trigger} is {@code cron},
+ * {@code once} or {@code manual}; {@code scheduledFor} is the fire time it answers (the time of the
+ * request for manual runs). Counters and {@code batchExecutionId} come from flows-service's batch events.
  */
-public record ScheduleRun(String id,
+@MappedEntity("schedule_runs")
+public record ScheduleRun(@Id String id,
                           String scheduleId,
                           String organizationId,
                           String status,

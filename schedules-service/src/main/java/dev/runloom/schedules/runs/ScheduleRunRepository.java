@@ -1,30 +1,25 @@
 package dev.runloom.schedules.runs;
 
-import dev.runloom.schedules.db.Sql;
+import dev.runloom.common.jdbc.Sql;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import jakarta.inject.Singleton;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code schedule_runs} table. Every method runs on the caller's transaction. */
-@Singleton
-public class ScheduleRunRepository {
-    private static final String COLUMNS = """
-            id, schedule_id, organization_id, status, trigger, flow_id, agent_id, batch_execution_id, agent_execution_id,
-            total_records, processed_records, failed_records, error, scheduled_for, started_at, completed_at, created_at""";
-    private static final String INSERT = "INSERT INTO schedule_runs (" + COLUMNS + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+/**
+ * The {@code schedule_runs} table. Reads filter by organization; the writes of a fire or of a poll
+ * of batch events are one JDBC batch each. Runs on the caller's transaction.
+ */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public abstract class ScheduleRunRepository implements GenericRepository<ScheduleRun, String> {
     /**
      * A batch started: the run is running (unless a completion already arrived, events of two
      * topics may come in any order), and learns its batch id, size and start time.
@@ -51,150 +46,50 @@ public class ScheduleRunRepository {
                                 Instant startedAt, Instant completedAt) {
     }
 
-    private final JdbcOperations jdbc;
+    private final Sql sql;
 
-    public ScheduleRunRepository(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    protected ScheduleRunRepository(Sql sql) {
+        this.sql = sql;
     }
 
     /** One JDBC batch (a multi-row INSERT with reWriteBatchedInserts). */
-    public void insertAll(List<ScheduleRun> runs) throws SQLException {
-        if (runs.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = jdbc.getConnection().prepareStatement(INSERT)) {
-            for (ScheduleRun run : runs) {
-                insert.setString(1, run.id());
-                insert.setString(2, run.scheduleId());
-                insert.setString(3, run.organizationId());
-                insert.setString(4, run.status());
-                insert.setString(5, run.trigger());
-                insert.setString(6, run.flowId());
-                insert.setString(7, run.agentId());
-                insert.setString(8, run.batchExecutionId());
-                insert.setString(9, run.agentExecutionId());
-                insert.setInt(10, run.totalRecords());
-                insert.setInt(11, run.processedRecords());
-                insert.setInt(12, run.failedRecords());
-                insert.setString(13, run.error());
-                Sql.setInstant(insert, 14, run.scheduledFor());
-                Sql.setInstant(insert, 15, run.startedAt());
-                Sql.setInstant(insert, 16, run.completedAt());
-                Sql.setInstant(insert, 17, run.createdAt());
-                insert.addBatch();
-            }
-            insert.executeBatch();
+    protected abstract List<ScheduleRun> saveAll(Iterable<ScheduleRun> runs);
+
+    public void insertAll(List<ScheduleRun> runs) {
+        if (!runs.isEmpty()) {
+            saveAll(runs);
         }
     }
 
-    /** Which of these schedules have a pending or running run created after {@code activeSince}. */
-    public Set<String> schedulesWithActiveRun(Collection<String> scheduleIds, Instant activeSince) throws SQLException {
-        Set<String> busy = new HashSet<>();
-        if (scheduleIds.isEmpty()) {
-            return busy;
-        }
-        Connection connection = jdbc.getConnection();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT DISTINCT schedule_id FROM schedule_runs
-                WHERE schedule_id = ANY (?) AND status IN ('pending', 'running') AND created_at > ?""")) {
-            select.setArray(1, connection.createArrayOf("text", scheduleIds.toArray()));
-            Sql.setInstant(select, 2, activeSince);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    busy.add(rows.getString(1));
-                }
-            }
-        }
-        return busy;
-    }
+    public abstract Optional<ScheduleRun> findByOrganizationIdAndId(String organizationId, String id);
 
-    public Optional<ScheduleRun> find(String organizationId, String runId) throws SQLException {
-        try (PreparedStatement select = jdbc.getConnection().prepareStatement(
-                "SELECT " + COLUMNS + " FROM schedule_runs WHERE id = ? AND organization_id = ?")) {
-            select.setString(1, runId);
-            select.setString(2, organizationId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(map(rows)) : Optional.empty();
-            }
-        }
-    }
+    public abstract boolean existsByOrganizationIdAndId(String organizationId, String id);
 
     /** Newest first. */
-    public List<ScheduleRun> listForSchedule(String organizationId, String scheduleId, int limit) throws SQLException {
-        try (PreparedStatement select = jdbc.getConnection().prepareStatement("SELECT " + COLUMNS + """
-                 FROM schedule_runs WHERE schedule_id = ? AND organization_id = ?
-                ORDER BY created_at DESC, id DESC LIMIT ?""")) {
-            select.setString(1, scheduleId);
-            select.setString(2, organizationId);
-            select.setInt(3, limit);
-            List<ScheduleRun> runs = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    runs.add(map(rows));
-                }
-            }
-            return runs;
-        }
+    @Query("""
+            SELECT * FROM schedule_runs WHERE schedule_id = :scheduleId AND organization_id = :organizationId
+            ORDER BY created_at DESC, id DESC LIMIT :limit""")
+    public abstract List<ScheduleRun> listForSchedule(String organizationId, String scheduleId, int limit);
+
+    @Query("""
+            SELECT DISTINCT schedule_id FROM schedule_runs
+            WHERE schedule_id IN (:scheduleIds) AND status IN ('pending', 'running') AND created_at > :activeSince""")
+    protected abstract List<String> findActiveScheduleIds(Collection<String> scheduleIds, Instant activeSince);
+
+    /** Which of these schedules have a pending or running run created after {@code activeSince}. */
+    public Set<String> schedulesWithActiveRun(Collection<String> scheduleIds, Instant activeSince) {
+        return scheduleIds.isEmpty() ? new HashSet<>() : new HashSet<>(findActiveScheduleIds(scheduleIds, activeSince));
     }
 
-    /** Runs this service does not know (or of another organization) are left alone. */
-    public void applyStarted(List<BatchStarted> started) throws SQLException {
-        if (started.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = jdbc.getConnection().prepareStatement(APPLY_STARTED)) {
-            for (BatchStarted s : started) {
-                update.setInt(1, s.totalRecords());
-                update.setString(2, s.batchId());
-                Sql.setInstant(update, 3, s.startedAt());
-                update.setString(4, s.runId());
-                update.setString(5, s.organizationId());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
+    /** Runs this service does not know (or of another organization) are left alone. One JDBC batch. */
+    public void applyStarted(List<BatchStarted> started) {
+        sql.batch(APPLY_STARTED, started, s -> new Object[]{s.totalRecords(), s.batchId(), s.startedAt(), s.runId(),
+                s.organizationId()});
     }
 
-    public void applyFinished(List<BatchFinished> finished) throws SQLException {
-        if (finished.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = jdbc.getConnection().prepareStatement(APPLY_FINISHED)) {
-            for (BatchFinished f : finished) {
-                update.setString(1, f.status());
-                update.setInt(2, f.totalRecords());
-                update.setInt(3, f.processedRecords());
-                update.setInt(4, f.failedRecords());
-                update.setString(5, f.error());
-                update.setString(6, f.batchId());
-                Sql.setInstant(update, 7, f.startedAt());
-                Sql.setInstant(update, 8, f.completedAt());
-                update.setString(9, f.runId());
-                update.setString(10, f.organizationId());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-    }
-
-    private static ScheduleRun map(ResultSet rows) throws SQLException {
-        return new ScheduleRun(
-                rows.getString("id"),
-                rows.getString("schedule_id"),
-                rows.getString("organization_id"),
-                rows.getString("status"),
-                rows.getString("trigger"),
-                rows.getString("flow_id"),
-                rows.getString("agent_id"),
-                rows.getString("batch_execution_id"),
-                rows.getString("agent_execution_id"),
-                rows.getInt("total_records"),
-                rows.getInt("processed_records"),
-                rows.getInt("failed_records"),
-                rows.getString("error"),
-                Sql.instant(rows, "scheduled_for"),
-                Sql.instant(rows, "started_at"),
-                Sql.instant(rows, "completed_at"),
-                Sql.instant(rows, "created_at"));
+    /** One JDBC batch. */
+    public void applyFinished(List<BatchFinished> finished) {
+        sql.batch(APPLY_FINISHED, finished, f -> new Object[]{f.status(), f.totalRecords(), f.processedRecords(),
+                f.failedRecords(), f.error(), f.batchId(), f.startedAt(), f.completedAt(), f.runId(), f.organizationId()});
     }
 }

@@ -1,11 +1,10 @@
 package dev.runloom.schedules.runs;
 
 import dev.runloom.common.problem.ProblemException;
-import dev.runloom.schedules.schedules.ScheduleRepository;
-import io.micronaut.transaction.TransactionOperations;
+import dev.runloom.schedules.schedule.ScheduleRepository;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
 import java.util.List;
 
 /** Reading a schedule's run history. */
@@ -14,24 +13,20 @@ public class ScheduleRunService {
     /** The history endpoint has no paging (reference S13): the newest runs, this many at most. */
     static final int HISTORY_LIMIT = 100;
 
-    private final TransactionOperations<Connection> transactions;
     private final ScheduleRepository schedules;
     private final ScheduleRunRepository runs;
 
-    public ScheduleRunService(TransactionOperations<Connection> transactions, ScheduleRepository schedules,
-                              ScheduleRunRepository runs) {
-        this.transactions = transactions;
+    public ScheduleRunService(ScheduleRepository schedules, ScheduleRunRepository runs) {
         this.schedules = schedules;
         this.runs = runs;
     }
 
     /** Newest first, at most {@value #HISTORY_LIMIT}; 404 for an unknown schedule or another organization's. */
+    @Transactional(readOnly = true)
     public List<ScheduleRun> history(String organizationId, String scheduleId) {
-        return transactions.executeRead(status -> {
-            if (schedules.find(organizationId, scheduleId).isEmpty()) {
-                throw ProblemException.notFound("Schedule", scheduleId);
-            }
-            return runs.listForSchedule(organizationId, scheduleId, HISTORY_LIMIT);
-        });
+        if (!schedules.existsByOrganizationIdAndId(organizationId, scheduleId)) {
+            throw ProblemException.notFound("Schedule", scheduleId);
+        }
+        return runs.listForSchedule(organizationId, scheduleId, HISTORY_LIMIT);
     }
 }

@@ -1,24 +1,22 @@
 package dev.runloom.schedules.scheduler;
 
-import dev.runloom.kernel.events.OutgoingEvent;
-import dev.runloom.kernel.events.Topics;
-import dev.runloom.kernel.events.EventTypes;
-import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
-import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.common.problem.ProblemException;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.outbox.Outbox;
+import dev.runloom.schedules.events.ScheduleEvents;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.schedules.runs.ScheduleRun;
 import dev.runloom.schedules.runs.ScheduleRunRepository;
-import dev.runloom.schedules.schedules.Schedule;
-import dev.runloom.schedules.schedules.ScheduleAdvance;
-import dev.runloom.schedules.schedules.ScheduleRepository;
-import dev.runloom.schedules.schedules.TriggerType;
-import io.micronaut.transaction.TransactionOperations;
+import dev.runloom.schedules.schedule.Schedule;
+import dev.runloom.schedules.schedule.ScheduleAdvance;
+import dev.runloom.schedules.schedule.ScheduleRepository;
+import dev.runloom.schedules.schedule.TriggerType;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +31,7 @@ import java.util.Set;
  * either entirely done (and announced after commit) or not at all.
  *
  * <p><b>No double fires.</b> Due schedules are claimed with {@code FOR UPDATE SKIP LOCKED}: any
- * number of scheduler replicas may call {@link #fireDue()} at once; each schedule's fire time is
+ * number of scheduler replicas may call {@link #fireDue} at once; each schedule's fire time is
  * taken by exactly one of them, because the winner moves {@code next_run_at} past now before it
  * commits. A unique index on (schedule, fire time) backs this up.
  *
@@ -49,13 +47,13 @@ import java.util.Set;
  * {@code runloom.scheduler.stuck-run-timeout} no longer blocks, so a lost completion event cannot
  * stall a schedule forever. Manual runs ({@link #fireNow}) are explicit requests and always run.
  *
- * <p>All times come from the injected {@link Clock}.
+ * <p>All times come from the injected {@link Clock}. Each public method is one transaction of its
+ * own ({@code @Transactional}): {@link SchedulerLoop} and the run-now endpoint call them on this bean.
  */
 @Singleton
 public class ScheduleFirer {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
 
-    private final TransactionOperations<Connection> transactions;
     private final ScheduleRepository schedules;
     private final ScheduleRunRepository runs;
     private final Outbox outbox;
@@ -63,10 +61,8 @@ public class ScheduleFirer {
     private final Clock clock;
     private final SchedulerSettings settings;
 
-    public ScheduleFirer(TransactionOperations<Connection> transactions, ScheduleRepository schedules,
-                         ScheduleRunRepository runs, Outbox outbox, CronTimes cronTimes, Clock clock,
-                         SchedulerSettings settings) {
-        this.transactions = transactions;
+    public ScheduleFirer(ScheduleRepository schedules, ScheduleRunRepository runs, Outbox outbox, CronTimes cronTimes,
+                         Clock clock, SchedulerSettings settings) {
         this.schedules = schedules;
         this.runs = runs;
         this.outbox = outbox;
@@ -76,53 +72,51 @@ public class ScheduleFirer {
     }
 
     /** Fires up to {@code batchSize} due schedules in one transaction; returns how many it claimed. */
-    public int fireDue() {
+    @Transactional
+    public int fireDue(int batchSize) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return transactions.executeWrite(status -> {
-            List<Schedule> due = schedules.claimDue(now, settings.batchSize());
-            if (due.isEmpty()) {
-                return 0;
+        List<Schedule> due = schedules.claimDue(now, batchSize);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Set<String> busy = runs.schedulesWithActiveRun(due.stream().map(Schedule::id).toList(),
+                now.minus(settings.stuckRunTimeout()));
+        List<ScheduleRun> fired = new ArrayList<>(due.size());
+        List<ScheduleAdvance> advances = new ArrayList<>(due.size());
+        List<OutgoingEvent> events = new ArrayList<>(due.size());
+        for (Schedule schedule : due) {
+            String trigger = schedule.triggerType().stored();
+            boolean overlapping = busy.contains(schedule.id());
+            ScheduleRun run = overlapping
+                    ? ScheduleRun.skipped(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
+                            schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now)
+                    : ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
+                            schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now);
+            fired.add(run);
+            advances.add(afterFire(schedule, now, overlapping ? null : now));
+            if (!overlapping) {
+                events.add(runRequested(schedule, run, now));
             }
-            Set<String> busy = runs.schedulesWithActiveRun(due.stream().map(Schedule::id).toList(),
-                    now.minus(settings.stuckRunTimeout()));
-            List<ScheduleRun> fired = new ArrayList<>(due.size());
-            List<ScheduleAdvance> advances = new ArrayList<>(due.size());
-            List<OutgoingEvent> events = new ArrayList<>(due.size());
-            for (Schedule schedule : due) {
-                String trigger = schedule.triggerType().stored();
-                boolean overlapping = busy.contains(schedule.id());
-                ScheduleRun run = overlapping
-                        ? ScheduleRun.skipped(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
-                                schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now)
-                        : ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(), trigger,
-                                schedule.flowId(), schedule.agentId(), schedule.nextRunAt(), now);
-                fired.add(run);
-                advances.add(afterFire(schedule, now, overlapping ? null : now));
-                if (!overlapping) {
-                    events.add(runRequested(schedule, run, now));
-                }
-            }
-            runs.insertAll(fired);
-            schedules.advance(advances);
-            outbox.appendAll(events);
-            LOG.debug("fired {} schedules ({} skipped as overlapping)", due.size(), due.size() - events.size());
-            return due.size();
-        });
+        }
+        runs.insertAll(fired);
+        schedules.advance(advances);
+        outbox.appendAll(events);
+        LOG.debug("fired {} schedules ({} skipped as overlapping)", due.size(), due.size() - events.size());
+        return due.size();
     }
 
     /** Manual trigger: a run now, exactly like a scheduled fire, leaving the schedule's next fire time alone. */
+    @Transactional
     public ScheduleRun fireNow(String organizationId, String scheduleId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return transactions.executeWrite(status -> {
-            Schedule schedule = schedules.lock(organizationId, scheduleId)
-                    .orElseThrow(() -> ProblemException.notFound("Schedule", scheduleId));
-            ScheduleRun run = ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(),
-                    ScheduleRun.TRIGGER_MANUAL, schedule.flowId(), schedule.agentId(), now, now);
-            runs.insertAll(List.of(run));
-            schedules.advance(List.of(new ScheduleAdvance(schedule.id(), schedule.nextRunAt(), schedule.enabled(), now)));
-            outbox.append(runRequested(schedule, run, now));
-            return run;
-        });
+        Schedule schedule = schedules.findByOrganizationIdAndIdForUpdate(organizationId, scheduleId)
+                .orElseThrow(() -> ProblemException.notFound("Schedule", scheduleId));
+        ScheduleRun run = ScheduleRun.pending(Ids.newId("run"), schedule.id(), schedule.organizationId(),
+                ScheduleRun.TRIGGER_MANUAL, schedule.flowId(), schedule.agentId(), now, now);
+        runs.insertAll(List.of(run));
+        schedules.advance(List.of(new ScheduleAdvance(schedule.id(), schedule.nextRunAt(), schedule.enabled(), now)));
+        outbox.append(runRequested(schedule, run, now));
+        return run;
     }
 
     private ScheduleAdvance afterFire(Schedule schedule, Instant now, Instant lastRunAt) {
@@ -145,7 +139,7 @@ public class ScheduleFirer {
         ScheduleRunRequestedV1 payload = new ScheduleRunRequestedV1(run.id(), schedule.id(), schedule.organizationId(),
                 schedule.userId(), schedule.flowId(), schedule.agentId(), schedule.recordType(), schedule.recordIds(),
                 schedule.inputs(), run.trigger(), now);
-        return new OutgoingEvent(Topics.SCHEDULE_RUNS, schedule.id(), EventTypes.SCHEDULE_RUN_REQUESTED, schedule.id(),
-                schedule.organizationId(), payload);
+        return OutgoingEvent.of(ScheduleEvents.RUN_REQUESTED, schedule.id(), schedule.id(), schedule.organizationId(),
+                payload);
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The background scheduler: every {@code runloom.scheduler.poll-interval} (default 1 s) it fires
- * what is due, draining a backlog larger than one batch before it sleeps again. Safe to run on
+ * what is due, draining a backlog larger than one batch before it sleeps again; each batch is one
+ * transaction ({@link ScheduleFirer#fireDue} is {@code @Transactional}). Safe to run on
  * every replica ({@link ScheduleFirer} never fires one fire time twice); set
  * {@code runloom.scheduler.enabled=false} where it should not run.
  */
@@ -31,7 +32,7 @@ public class SchedulerLoop {
     @Scheduled(fixedDelay = "${runloom.scheduler.poll-interval:1s}", initialDelay = "${runloom.scheduler.poll-interval:1s}")
     void tick() {
         try {
-            while (firer.fireDue() >= settings.batchSize()) {
+            while (firer.fireDue(settings.batchSize()) >= settings.batchSize()) {
                 LOG.debug("more schedules due than one batch; firing the next batch");
             }
         } catch (RuntimeException e) {

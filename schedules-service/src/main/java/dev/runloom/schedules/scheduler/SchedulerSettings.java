@@ -6,11 +6,12 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * {@code runloom.scheduler.*} as {@link ScheduleFirer} uses it. The other two keys are read where
- * they act: {@code enabled} by {@link SchedulerLoop}'s {@code @Requires}, {@code poll-interval} by
- * its {@code @Scheduled} placeholder.
+ * {@code runloom.scheduler.*} as {@link SchedulerLoop} ({@code batchSize}, handed to each
+ * {@link ScheduleFirer#fireDue} call) and {@link ScheduleFirer} ({@code stuckRunTimeout}) use it.
+ * The other two keys are read where they act: {@code enabled} by {@link SchedulerLoop}'s
+ * {@code @Requires}, {@code poll-interval} by its {@code @Scheduled} placeholder.
  *
- * @param batchSize       schedules claimed per transaction
+ * @param batchSize       schedules the background loop claims per transaction
  * @param stuckRunTimeout a pending or running run older than this no longer blocks the next fire:
  *                        a lost completion event must not stall a schedule forever
  */

@@ -1,4 +1,4 @@
-package dev.runloom.schedules.schedules;
+package dev.runloom.schedules.schedule;
 
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.http.HttpStatus;

@@ -1,4 +1,4 @@
-package dev.runloom.schedules.schedules;
+package dev.runloom.schedules.schedule;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

@@ -1,4 +1,4 @@
-package dev.runloom.schedules.schedules;
+package dev.runloom.schedules.schedule;
 
 import java.util.Locale;
 import java.util.Optional;

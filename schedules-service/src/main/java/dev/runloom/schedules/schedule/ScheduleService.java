@@ -1,14 +1,13 @@
-package dev.runloom.schedules.schedules;
+package dev.runloom.schedules.schedule;
 
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.schedules.scheduler.CronTimes;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,19 +33,17 @@ public class ScheduleService {
     private static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_RECORD_IDS = 10_000;
 
-    private final TransactionOperations<Connection> transactions;
     private final ScheduleRepository schedules;
     private final CronTimes cronTimes;
     private final Clock clock;
 
-    public ScheduleService(TransactionOperations<Connection> transactions, ScheduleRepository schedules,
-                           CronTimes cronTimes, Clock clock) {
-        this.transactions = transactions;
+    public ScheduleService(ScheduleRepository schedules, CronTimes cronTimes, Clock clock) {
         this.schedules = schedules;
         this.cronTimes = cronTimes;
         this.clock = clock;
     }
 
+    @Transactional
     public Schedule create(Tenant tenant, CreateScheduleRequest request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         CreateScheduleRequest.Target target = requireTarget(request.target());
@@ -80,15 +77,13 @@ public class ScheduleService {
                 request.inputs() == null ? Map.of() : request.inputs(), type, cron, timezone, runAt, enabled,
                 request.executionOptions() == null ? Map.of() : request.executionOptions(),
                 enabled ? nextRunAt : null, null, null, now, now);
-        transactions.executeWrite(status -> {
-            schedules.insert(schedule);
-            return null;
-        });
-        return schedule;
+        return schedules.save(schedule);
     }
 
+    /** @throws ProblemException 404 when the schedule does not exist in the organization */
+    @Transactional(readOnly = true)
     public Schedule get(String organizationId, String id) {
-        return transactions.executeRead(status -> schedules.find(organizationId, id))
+        return schedules.findByOrganizationIdAndId(organizationId, id)
                 .orElseThrow(() -> ProblemException.notFound("Schedule", id));
     }
 
