@@ -2,6 +2,7 @@ package dev.runloom.flows;
 
 import io.micronaut.runtime.Micronaut;
 
+/** flows-service: flows and their versions, the step engine, batches (inline and fanned out), step results. */
 public final class FlowsApplication {
     private FlowsApplication() {
     }

@@ -1,14 +1,20 @@
 package dev.runloom.flows;
 
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.kernel.events.CloudEventCodec;
-import dev.runloom.kernel.events.Topics;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.schedules.events.ScheduleEvents;
 import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.Poll;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import dev.runloom.testsupport.ServiceTest;
+import dev.runloom.testsupport.ServiceTestEnvironment;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,24 +25,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.runloom.flows.FlowFixtures.createFlow;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Large batches (202, fanned out over Kafka, counted to completion) and batches started by schedule runs. */
-@MicronautTest(transactional = false)
-class BatchFanOutTest extends FlowsServiceTestBase {
-    @Inject
-    KafkaTestTopics kafka;
+@ServiceTest("flows")
+class BatchFanOutTest implements TestPropertyProvider {
+    @Inject ApiClient<Tenant> api;
+    @Inject ServiceTestEnvironment env;
+    @Inject JsonMapper json;
+    @Inject KafkaTestTopics kafka;
+    final FakeRecordsService records = new FakeRecordsService();
+    EventCollector events;
     private String flowId;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return records.serviceProperties();
+    }
 
     @BeforeAll
     void setUp() {
-        collectEvents();
+        events = EventCollector.flowEvents(env, json);
         records.add("org_a", "lead", "lead", 12);
-        flowId = createFlow("Qualify leads", List.of(
+        flowId = createFlow(api, "Qualify leads", List.of(
                 Map.of("type", "template", "name", "Profile", "config",
                         Map.of("template", "{{_record.name}} ({{_record.metadata.industry}})")),
                 Map.of("type", "prompt", "name", "Qualify", "config",
                         Map.of("userPrompt", "Qualify {{profile}}", "responseFormat", "json"))));
+    }
+
+    @AfterAll
+    void stopCollectorAndFake() throws InterruptedException {
+        events.close();
+        records.close();
     }
 
     @Test
@@ -64,17 +87,17 @@ class BatchFanOutTest extends FlowsServiceTestBase {
         BigDecimal total = new BigDecimal(status.get("totalCostUsd").toString());
         assertThat(total).isPositive();
 
-        List<EventCollector.Event> executions = events.await(EventTypes.RECORD_EXECUTION_COMPLETED,
+        List<EventCollector.Event> executions = events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(),
                 e -> batchId.equals(e.data().get("batchId")), 12);
         assertThat(executions).hasSize(12);
         assertThat(executions).extracting(EventCollector.Event::key).doesNotHaveDuplicates();
         BigDecimal sum = executions.stream().map(e -> new BigDecimal(e.data().get("totalCost").toString()))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(sum).isEqualByComparingTo(total);
-        assertThat(events.await(EventTypes.BATCH_STARTED, e -> batchId.equals(e.key()), 1)).singleElement()
+        assertThat(events.await(FlowEvents.BATCH_STARTED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("executedImmediately", false)
                         .containsEntry("recordCount", 12).containsEntry("flowName", "Qualify leads"));
-        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> batchId.equals(e.key()), 1)).singleElement()
+        assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
                         .containsEntry("successCount", 12).containsEntry("failureCount", 0));
 
@@ -89,15 +112,15 @@ class BatchFanOutTest extends FlowsServiceTestBase {
         String runId = "run_" + UUID.randomUUID();
         requestScheduleRun(runId, "org_a", flowId, "lead", null);
 
-        EventCollector.Event completed = events.await(EventTypes.BATCH_COMPLETED,
+        EventCollector.Event completed = events.await(FlowEvents.BATCH_COMPLETED.type(),
                 e -> runId.equals(e.data().get("scheduleRunId")), 1).getFirst();
         assertThat(completed.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
                 .containsEntry("flowId", flowId).containsEntry("organizationId", "org_a").containsEntry("error", null);
         String batchId = completed.key();
-        assertThat(events.await(EventTypes.BATCH_STARTED, e -> batchId.equals(e.key()), 1)).singleElement()
+        assertThat(events.await(FlowEvents.BATCH_STARTED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("scheduleRunId", runId)
                         .containsEntry("executedImmediately", false));
-        assertThat(events.await(EventTypes.RECORD_EXECUTION_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")), 12))
+        assertThat(events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(), e -> runId.equals(e.data().get("scheduleRunId")), 12))
                 .hasSize(12).allSatisfy(e -> assertThat(e.data()).containsEntry("batchId", batchId));
         assertThat(api.get("/v1/batch/status/" + batchId, ORG_A).body()).containsEntry("status", "completed")
                 .containsEntry("processedRecords", 12);
@@ -105,7 +128,7 @@ class BatchFanOutTest extends FlowsServiceTestBase {
         // a run over listed records of the type runs just those
         String listedRun = "run_" + UUID.randomUUID();
         requestScheduleRun(listedRun, "org_a", flowId, "lead", List.of("lead_02", "lead_07", "lead_99"));
-        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> listedRun.equals(e.data().get("scheduleRunId")), 1))
+        assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> listedRun.equals(e.data().get("scheduleRunId")), 1))
                 .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("recordCount", 2));
     }
 
@@ -117,13 +140,13 @@ class BatchFanOutTest extends FlowsServiceTestBase {
         requestScheduleRun(otherOrg, "org_b", flowId, "lead", null); // org_a's flow, requested for org_b
 
         for (String runId : List.of(unknownFlow, otherOrg)) {
-            EventCollector.Event failed = events.await(EventTypes.BATCH_COMPLETED,
+            EventCollector.Event failed = events.await(FlowEvents.BATCH_COMPLETED.type(),
                     e -> runId.equals(e.data().get("scheduleRunId")), 1).getFirst();
             assertThat(failed.data()).containsEntry("status", "failed").containsEntry("recordCount", 0)
                     .containsEntry("successCount", 0).containsEntry("failureCount", 0);
             assertThat((String) failed.data().get("error")).contains("was not found");
         }
-        assertThat(events.matching(EventTypes.BATCH_STARTED,
+        assertThat(events.matching(FlowEvents.BATCH_STARTED.type(),
                 e -> unknownFlow.equals(e.data().get("scheduleRunId")) || otherOrg.equals(e.data().get("scheduleRunId"))))
                 .isEmpty();
     }
@@ -136,12 +159,12 @@ class BatchFanOutTest extends FlowsServiceTestBase {
             requestScheduleRun(runId, "org_a", flowId, "lead", null);
             // it is retried while records-service is down (each attempt reaches the fake) …
             Poll.until(records.refusedRequests::get, refused -> refused >= 3);
-            assertThat(events.matching(EventTypes.BATCH_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")))).isEmpty();
+            assertThat(events.matching(FlowEvents.BATCH_COMPLETED.type(), e -> runId.equals(e.data().get("scheduleRunId")))).isEmpty();
         } finally {
             records.down(false);
         }
         // … and completes once it is back
-        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> runId.equals(e.data().get("scheduleRunId")), 1))
+        assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> runId.equals(e.data().get("scheduleRunId")), 1))
                 .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("status", "completed")
                         .containsEntry("recordCount", 12));
     }
@@ -163,9 +186,9 @@ class BatchFanOutTest extends FlowsServiceTestBase {
         ScheduleRunRequestedV1 run = new ScheduleRunRequestedV1(runId, "sched_test", org, "user_sched", flow, null,
                 recordType, recordIds, null, "manual", Instant.now());
         var event = CloudEventCodec.build("evt_" + UUID.randomUUID(), "urn:runloom:schedules-service",
-                EventTypes.SCHEDULE_RUN_REQUESTED, "sched_test", org, null, Instant.now().atOffset(ZoneOffset.UTC),
+                ScheduleEvents.RUN_REQUESTED.type(), "sched_test", org, null, Instant.now().atOffset(ZoneOffset.UTC),
                 json.writeValueAsBytes(run));
-        kafka.produce(CloudEventCodec.toRecord(properties.get("runloom.kafka.topic-prefix") + Topics.SCHEDULE_RUNS,
+        kafka.produce(CloudEventCodec.toRecord(env.topic(ScheduleEvents.RUNS),
                 "sched_test", event));
     }
 }

@@ -1,7 +1,9 @@
 package dev.runloom.flows;
 
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.testsupport.Poll;
+import dev.runloom.testsupport.ServiceTestEnvironment;
 import io.cloudevents.CloudEvent;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -24,7 +26,8 @@ import java.util.function.Predicate;
 /** Reads the service's published topics for real, from the beginning, in a background thread. */
 final class EventCollector implements AutoCloseable {
 
-    record Event(String topic, String key, String type, String subject, String organizationId, Map<String, Object> data) {
+    record Event(String id, String topic, String key, String type, String subject, String organizationId,
+                 Map<String, Object> data) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -32,6 +35,12 @@ final class EventCollector implements AutoCloseable {
     private final JsonMapper json;
     private final Thread thread;
     private volatile boolean running = true;
+
+    /** The service's published flow streams (executions, batches) of the test class's environment. */
+    static EventCollector flowEvents(ServiceTestEnvironment env, JsonMapper json) {
+        return new EventCollector(env.kafkaBootstrapServers(),
+                List.of(env.topic(FlowEvents.EXECUTIONS), env.topic(FlowEvents.BATCHES)), json);
+    }
 
     EventCollector(String bootstrapServers, List<String> topics, JsonMapper json) {
         this.json = json;
@@ -49,7 +58,7 @@ final class EventCollector implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 CloudEvent event = CloudEventCodec.fromRecord(record);
                 Object org = event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION);
-                events.add(new Event(record.topic(), record.key(), event.getType(), event.getSubject(),
+                events.add(new Event(event.getId(), record.topic(), record.key(), event.getType(), event.getSubject(),
                         org == null ? null : org.toString(), parse(event.getData().toBytes())));
             }
         }
@@ -67,6 +76,11 @@ final class EventCollector implements AutoCloseable {
     /** Waits (30 s at most) until at least {@code count} events match; returns the matching ones. */
     List<Event> await(String type, Predicate<Event> filter, int count) {
         return Poll.until(() -> matching(type, filter), matching -> matching.size() >= count);
+    }
+
+    /** Waits at most {@code timeout} until at least {@code count} events match; returns the matching ones. */
+    List<Event> await(String type, Predicate<Event> filter, int count, Duration timeout) {
+        return Poll.until(() -> matching(type, filter), matching -> matching.size() >= count, timeout);
     }
 
     List<Event> matching(String type, Predicate<Event> filter) {

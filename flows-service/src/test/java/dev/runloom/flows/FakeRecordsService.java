@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /internal/records?type=&after=&limit=} from an in-memory list, per organization, the
  * way the real service is specified to (keyset pages ordered by id, {@code nextAfter} null on the
  * last page). It verifies the internal token like the real service would. Pages hold at most
- * {@link #MAX_PAGE} records whatever {@code limit} says, so paging is exercised with few records.
+ * {@link #MAX_PAGE} records (or what the constructor says) whatever {@code limit} says, so paging is
+ * exercised with few records.
  * {@link #down(boolean)} makes it answer 503, as a records-service that is unavailable.
  */
 final class FakeRecordsService implements AutoCloseable {
     static final int MAX_PAGE = 5;
 
+    private final int maxPage;
     private final HttpServer server;
     private final InternalTokens tokens = new InternalTokens(MicronautTestInfra.TEST_INTERNAL_SECRET);
     private final Map<String, List<Map<String, Object>>> recordsByOrgAndType = new HashMap<>();
@@ -42,6 +44,12 @@ final class FakeRecordsService implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
 
     FakeRecordsService() {
+        this(MAX_PAGE);
+    }
+
+    /** Pages of at most {@code maxPage} records: a large type in few requests. */
+    FakeRecordsService(int maxPage) {
+        this.maxPage = maxPage;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -55,6 +63,11 @@ final class FakeRecordsService implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The configuration that points the service under test at this fake. */
+    Map<String, String> serviceProperties() {
+        return Map.of("runloom.services.records-url", url());
+    }
+
     void down(boolean isDown) {
         down.set(isDown);
     }
@@ -63,17 +76,33 @@ final class FakeRecordsService implements AutoCloseable {
     synchronized List<Map<String, Object>> add(String org, String type, String idPrefix, int count) {
         List<Map<String, Object>> added = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("id", String.format("%s_%02d", idPrefix, i));
-            record.put("name", "Company " + idPrefix + " " + i);
-            record.put("type", type);
-            record.put("metadata", Map.of("industry", "industry-" + i, "index", i));
-            added.add(record);
+            added.add(record(String.format("%s_%02d", idPrefix, i), "Company " + idPrefix + " " + i, type,
+                    "industry-" + i, i));
         }
+        store(org, type, added);
+        return added;
+    }
+
+    /** Adds one record with the given id and metadata.industry (metadata.index 0). */
+    synchronized Map<String, Object> addOne(String org, String type, String id, String name, String industry) {
+        Map<String, Object> record = record(id, name, type, industry, 0);
+        store(org, type, List.of(record));
+        return record;
+    }
+
+    private static Map<String, Object> record(String id, String name, String type, String industry, int index) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("id", id);
+        record.put("name", name);
+        record.put("type", type);
+        record.put("metadata", Map.of("industry", industry, "index", index));
+        return record;
+    }
+
+    private void store(String org, String type, List<Map<String, Object>> added) {
         List<Map<String, Object>> list = recordsByOrgAndType.computeIfAbsent(org + "|" + type, k -> new ArrayList<>());
         list.addAll(added);
         list.sort(Comparator.comparing(r -> (String) r.get("id")));
-        return added;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -94,7 +123,7 @@ final class FakeRecordsService implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String type = query.get("type");
             String after = query.get("after");
-            int limit = Math.min(MAX_PAGE, Integer.parseInt(query.getOrDefault("limit", "100")));
+            int limit = Math.min(maxPage, Integer.parseInt(query.getOrDefault("limit", "100")));
             requests.add(tenant.organizationId() + " " + type + " " + after);
             List<Map<String, Object>> all;
             synchronized (this) {

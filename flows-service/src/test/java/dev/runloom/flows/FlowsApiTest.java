@@ -1,21 +1,38 @@
 package dev.runloom.flows;
 
+import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
+import static dev.runloom.flows.FlowFixtures.createFlow;
+import static dev.runloom.flows.FlowFixtures.templateStep;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Flows (create/get), and every endpoint's answers to bad input, unknown ids, other orgs and no token. */
-@MicronautTest(transactional = false)
-class FlowsApiTest extends FlowsServiceTestBase {
+@ServiceTest("flows")
+class FlowsApiTest implements TestPropertyProvider {
+    @Inject ApiClient<Tenant> api;
+    final FakeRecordsService records = new FakeRecordsService();
 
-    static Map<String, Object> templateStep(String name, String template) {
-        return Map.of("type", "template", "name", name, "config", Map.of("template", template));
+    @Override
+    public Map<String, String> getProperties() {
+        return records.serviceProperties();
+    }
+
+    @AfterAll
+    void stopFake() {
+        records.close();
     }
 
     @Test
@@ -133,7 +150,7 @@ class FlowsApiTest extends FlowsServiceTestBase {
 
     @Test
     void runOnRecordTypeRejectsBadInput() {
-        String flowId = createFlow("Runnable", List.of(templateStep("T", "{{_record.name}}")));
+        String flowId = createFlow(api, "Runnable", List.of(templateStep("T", "{{_record.name}}")));
         String run = "/v1/flows/" + flowId + "/run-on-record-type";
 
         api.post(run, Map.of(), ORG_A).assertProblem(400, "validation_failed");
@@ -158,7 +175,7 @@ class FlowsApiTest extends FlowsServiceTestBase {
 
     @Test
     void stepResultsAndBatchStatusRejectBadInput() {
-        String flowId = createFlow("Listed", List.of(templateStep("T", "x")));
+        String flowId = createFlow(api, "Listed", List.of(templateStep("T", "x")));
         String base = "/v1/flows/" + flowId + "/step-results";
 
         Reply empty = api.get(base, ORG_A);

@@ -1,8 +1,15 @@
 package dev.runloom.flows;
 
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.testsupport.ApiClient.Reply;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import dev.runloom.testsupport.ApiClient;
+import dev.runloom.testsupport.ServiceTest;
+import dev.runloom.testsupport.ServiceTestEnvironment;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,19 +18,33 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static dev.runloom.flows.FlowFixtures.createFlow;
+import static dev.runloom.testsupport.TestTenants.ORG_A;
+import static dev.runloom.testsupport.TestTenants.ORG_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Small batches run in the request (seed 003), their step results (seed 001), costs and events. */
-@MicronautTest(transactional = false)
-class RunOnRecordTypeTest extends FlowsServiceTestBase {
+@ServiceTest("flows")
+class RunOnRecordTypeTest implements TestPropertyProvider {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal INPUT_PRICE = new BigDecimal("0.15");
     private static final BigDecimal OUTPUT_PRICE = new BigDecimal("0.60");
     private static final String FLOW_NAME = "Customer summary";
 
+    @Inject ApiClient<Tenant> api;
+    @Inject ServiceTestEnvironment env;
+    @Inject JsonMapper json;
+    final FakeRecordsService records = new FakeRecordsService();
+    EventCollector events;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return records.serviceProperties();
+    }
+
     @BeforeAll
     void setUp() {
-        collectEvents();
+        events = EventCollector.flowEvents(env, json);
         records.add("org_a", "customer", "cust", 3);
         records.add("org_b", "customer", "other", 2); // never visible to org_a
     }
@@ -33,9 +54,15 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
                 "config", Map.of("template", "{{_record.name}} works in {{_record.metadata.industry}}"));
     }
 
+    @AfterAll
+    void stopCollectorAndFake() throws InterruptedException {
+        events.close();
+        records.close();
+    }
+
     @Test
     void runsSmallBatchesInlineExactlyAsSeed003() {
-        String flowId = createFlow(FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
+        String flowId = createFlow(api, FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
                 "config", Map.of("systemPrompt", "You summarize {{_record.type}} records.",
                         "userPrompt", "Summarize: {{previous_output}} | again: {{describe_customer}} | index {{_record.metadata.index}}"))));
 
@@ -123,7 +150,7 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
         assertThat(api.get("/v1/flows/" + flowId, ORG_A).body().get("lastRunAt")).isNotNull();
 
         // events: one execution event per record with its prompt result, and the batch's start and end
-        List<EventCollector.Event> executions = events.await(EventTypes.RECORD_EXECUTION_COMPLETED,
+        List<EventCollector.Event> executions = events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(),
                 e -> batchId.equals(e.data().get("batchId")), 3);
         assertThat(executions).hasSize(3);
         for (EventCollector.Event e : executions) {
@@ -139,16 +166,16 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
                     .containsEntry("model", "local");
             assertThat((String) promptResults.getFirst().get("result")).startsWith("Local model reply ");
         }
-        assertThat(events.await(EventTypes.BATCH_STARTED, e -> batchId.equals(e.key()), 1)).singleElement()
+        assertThat(events.await(FlowEvents.BATCH_STARTED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("executedImmediately", true).containsEntry("recordCount", 3));
-        assertThat(events.await(EventTypes.BATCH_COMPLETED, e -> batchId.equals(e.key()), 1)).singleElement()
+        assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("successCount", 3)
                         .containsEntry("failureCount", 0).containsEntry("error", null));
     }
 
     @Test
     void stepResultsFilterSortAndPage() {
-        String flowId = createFlow(FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
+        String flowId = createFlow(api, FLOW_NAME, List.of(describeStep(), Map.of("type", "prompt", "name", "Summarize",
                 "config", Map.of("userPrompt", "Summarize {{previous_output}}"))));
         String batchId = (String) api.post("/v1/flows/" + flowId + "/run-on-record-type",
                 Map.of("recordType", "customer"), ORG_A).body().get("batchId");
@@ -187,7 +214,7 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
 
     @Test
     void aFailingStepFailsTheRecordAndSkipsLaterSteps() {
-        String flowId = createFlow(FLOW_NAME, List.of(describeStep(),
+        String flowId = createFlow(api, FLOW_NAME, List.of(describeStep(),
                 Map.of("type", "prompt", "name", "Ask a missing model",
                         "config", Map.of("userPrompt", "About {{_record.name}}", "model", "no-such-model")),
                 Map.of("type", "template", "name", "Never runs", "config", Map.of("template", "unreachable")),
@@ -211,17 +238,17 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
         assertThat((String) rows.get(1).get("errorMessage")).contains("no-such-model");
 
         // a Liquid error while rendering fails the record the same way
-        String liquidFlow = createFlow(FLOW_NAME, List.of(Map.of("type", "template", "name", "Divide",
+        String liquidFlow = createFlow(api, FLOW_NAME, List.of(Map.of("type", "template", "name", "Divide",
                 "config", Map.of("template", "{{ _record.metadata.index | divided_by: 0 }}"))));
         Reply liquid = api.post("/v1/flows/" + liquidFlow + "/run-on-record-type", Map.of("recordType", "customer"), ORG_A);
         assertThat(liquid.body()).containsEntry("status", "failed").containsEntry("success", false);
         assertThat((String) liquid.list("results").getFirst().get("error")).contains("Divide");
         // a flow without prompt steps reports its last step as the record's result
-        assertThat(events.await(EventTypes.RECORD_EXECUTION_COMPLETED, e -> liquidFlow.equals(e.data().get("flowId")), 3))
+        assertThat(events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(), e -> liquidFlow.equals(e.data().get("flowId")), 3))
                 .hasSize(3).allSatisfy(e -> assertThat((List<?>) e.data().get("results")).singleElement()
                         .satisfies(r -> assertThat(((Map<?, ?>) r).get("promptName")).isEqualTo("Divide")));
 
-        List<EventCollector.Event> failed = events.await(EventTypes.RECORD_EXECUTION_COMPLETED,
+        List<EventCollector.Event> failed = events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(),
                 e -> flowId.equals(e.data().get("flowId")), 3);
         assertThat(failed).hasSize(3).allSatisfy(e -> {
             assertThat(e.data()).containsEntry("success", false).containsEntry("status", "failed");
@@ -232,7 +259,7 @@ class RunOnRecordTypeTest extends FlowsServiceTestBase {
 
     @Test
     void aTypeWithoutRecordsIsAnEmptyCompletedBatch() {
-        String flowId = createFlow(FLOW_NAME, List.of(describeStep()));
+        String flowId = createFlow(api, FLOW_NAME, List.of(describeStep()));
         Reply reply = api.post("/v1/flows/" + flowId + "/run-on-record-type", Map.of("recordType", "nobody"), ORG_A);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).containsEntry("recordCount", 0).containsEntry("results", List.of())

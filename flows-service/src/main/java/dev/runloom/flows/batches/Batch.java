@@ -1,15 +1,29 @@
 package dev.runloom.flows.batches;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** One run of a flow over a set of records, with its progress counters and total cost. */
-public record Batch(String id, String organizationId, @Nullable String userId, String flowId,
-                    @Nullable String flowVersionId, @Nullable String recordType, @Nullable String scheduleRunId,
-                    boolean executedImmediately, String status, int totalRecords, int processedRecords,
-                    int failedRecords, BigDecimal totalCost, @Nullable String error, Instant startedAt,
+/** One run of a flow over a set of records (table {@code batches}), with its progress counters and total cost. */
+@MappedEntity("batches")
+public record Batch(@Id String id,
+                    String organizationId,
+                    @Nullable String userId,
+                    String flowId,
+                    @Nullable String flowVersionId,
+                    @Nullable String recordType,
+                    @Nullable String scheduleRunId,
+                    boolean executedImmediately,
+                    String status,
+                    int totalRecords,
+                    int processedRecords,
+                    int failedRecords,
+                    BigDecimal totalCost,
+                    @Nullable String error,
+                    Instant startedAt,
                     @Nullable Instant completedAt) {
 
     public static final String QUEUED = "queued";
@@ -24,6 +38,13 @@ public record Batch(String id, String organizationId, @Nullable String userId, S
             return COMPLETED;
         }
         return failed >= total ? FAILED : PARTIAL;
+    }
+
+    /** As read back from NUMERIC(24,10): without the ten decimals' trailing zeros, which say nothing. */
+    Batch withCostStripped() {
+        return new Batch(id, organizationId, userId, flowId, flowVersionId, recordType, scheduleRunId,
+                executedImmediately, status, totalRecords, processedRecords, failedRecords,
+                totalCost.stripTrailingZeros(), error, startedAt, completedAt);
     }
 
     public int successCount() {

@@ -2,7 +2,7 @@ package dev.runloom.flows.batches;
 
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.flows.engine.ExecutionOutcome;
+import dev.runloom.flows.engine.FlowExecutionOutcome;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -10,8 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.math.BigDecimal;
@@ -20,11 +18,12 @@ import java.util.List;
 
 /** {@code POST /v1/flows/:id/run-on-record-type} (seed 003) and {@code GET /v1/batch/status/:id}. */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class BatchController {
+    private final BatchStarter starter;
     private final BatchService batches;
 
-    public BatchController(BatchService batches) {
+    public BatchController(BatchStarter starter, BatchService batches) {
+        this.starter = starter;
         this.batches = batches;
     }
 
@@ -33,7 +32,7 @@ public class BatchController {
         if (body == null) {
             throw ProblemException.validation("A JSON body with a recordType is required");
         }
-        BatchRun run = batches.runOnRecordType(tenant, id, body.recordType());
+        BatchRun run = starter.runOnRecordType(tenant, id, body.recordType());
         return switch (run) {
             case BatchRun.Inline inline -> HttpResponse.ok(InlineBatchResponse.of(inline));
             case BatchRun.Queued queued -> HttpResponse.accepted().body(QueuedBatchResponse.of(queued.batch()));
@@ -68,7 +67,7 @@ public class BatchController {
     public record RecordResult(String recordId, @Nullable String recordName, boolean success, int contextSteps,
                                String error, String executionId, double executionTime, int promptsExecuted) {
 
-        static RecordResult of(ExecutionOutcome o) {
+        static RecordResult of(FlowExecutionOutcome o) {
             return new RecordResult(o.record().id(), o.record().name(), o.success(), o.contextSteps(),
                     o.error() == null ? "" : o.error(), o.executionId(), o.durationMs() / 1000.0, o.promptsExecuted());
         }

@@ -1,31 +1,33 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.kernel.events.OutgoingEvent;
-import dev.runloom.kernel.events.Topics;
 import dev.runloom.flows.events.BatchCompletedV1;
 import dev.runloom.flows.events.BatchStartedV1;
-import dev.runloom.kernel.events.EventTypes;
+import dev.runloom.flows.events.FlowEvents;
+import dev.runloom.kernel.events.OutgoingEvent;
 
-/** The batch lifecycle events (topic runloom.flows.batches.v1, key = batch id). */
+/**
+ * The events of a batch's life: started and completed on the batches stream (key and subject =
+ * batch id), and its work items on the internal batch-work stream (key = record id, subject = batch id).
+ */
 final class BatchEvents {
     private BatchEvents() {
     }
 
     static OutgoingEvent started(Batch b, String flowName) {
-        return new OutgoingEvent(Topics.FLOW_BATCHES, b.id(), EventTypes.BATCH_STARTED, b.id(), b.organizationId(),
+        return OutgoingEvent.of(FlowEvents.BATCH_STARTED, b.id(), b.id(), b.organizationId(),
                 new BatchStartedV1(b.id(), b.organizationId(), b.flowId(), flowName, b.recordType(), b.totalRecords(),
                         b.executedImmediately(), b.scheduleRunId(), b.startedAt()));
     }
 
     static OutgoingEvent completed(Batch b) {
-        return new OutgoingEvent(Topics.FLOW_BATCHES, b.id(), EventTypes.BATCH_COMPLETED, b.id(), b.organizationId(),
+        return OutgoingEvent.of(FlowEvents.BATCH_COMPLETED, b.id(), b.id(), b.organizationId(),
                 new BatchCompletedV1(b.id(), b.organizationId(), b.flowId(), b.recordType(), b.totalRecords(),
                         b.successCount(), b.failedRecords(), b.status(), b.error(), b.scheduleRunId(), b.startedAt(),
                         b.completedAt(), b.totalCost()));
     }
 
     static OutgoingEvent work(BatchRecordWork work) {
-        return new OutgoingEvent(Topics.FLOW_BATCH_WORK, work.record().id(), EventTypes.BATCH_RECORD_WORK,
-                work.batchId(), work.organizationId(), work);
+        return OutgoingEvent.of(BatchWorkEvents.BATCH_RECORD_WORK, work.record().id(), work.batchId(),
+                work.organizationId(), work);
     }
 }

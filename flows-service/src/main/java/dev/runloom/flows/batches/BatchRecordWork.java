@@ -1,6 +1,6 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.flows.records.SourceRecord;
+import dev.runloom.flows.recordsource.SourceRecord;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 

@@ -1,6 +1,6 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.flows.engine.ExecutionOutcome;
+import dev.runloom.flows.engine.FlowExecutionOutcome;
 
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
 public sealed interface BatchRun {
     Batch batch();
 
-    record Inline(Batch batch, List<ExecutionOutcome> outcomes) implements BatchRun {
+    record Inline(Batch batch, List<FlowExecutionOutcome> outcomes) implements BatchRun {
     }
 
     record Queued(Batch batch) implements BatchRun {

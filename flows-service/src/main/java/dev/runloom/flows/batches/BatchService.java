@@ -1,20 +1,17 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.schedules.events.ScheduleRunRequestedV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.flows.engine.CompiledFlow;
-import dev.runloom.flows.engine.CompiledFlows;
-import dev.runloom.flows.engine.ExecutionOutcome;
-import dev.runloom.flows.engine.ExecutionScope;
-import dev.runloom.flows.engine.FlowEngine;
-import dev.runloom.flows.flows.FlowRepository;
-import dev.runloom.flows.flows.FlowWithSteps;
-import dev.runloom.flows.records.RecordsClient;
-import dev.runloom.flows.records.SourceRecord;
-import io.micronaut.context.annotation.Value;
+import dev.runloom.flows.engine.FlowExecutionOutcome;
+import dev.runloom.flows.execution.FlowExecutionRecorder;
+import dev.runloom.flows.flow.FlowService;
+import dev.runloom.flows.recordsource.SourceRecord;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.outbox.Outbox;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,153 +19,143 @@ import org.slf4j.LoggerFactory;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Starting batches. Records are read from records-service before any transaction opens (a slow
- * peer must not pin a database connection); small batches then run in the request, larger ones
- * are queued as one work item per record for any replica's batch workers.
+ * The state changes of a batch's life, each one transaction with the events announcing it: a batch
+ * that ran in the request, a batch queued as work items, a batch that could not start, and the
+ * records that batch workers finished. The slow work before them (reading records, running flows)
+ * happens outside any transaction, in {@link BatchStarter} and {@link BatchWorker}.
  */
 @Singleton
 public class BatchService {
     private static final Logger LOG = LoggerFactory.getLogger(BatchService.class);
-    static final int MAX_RECORD_TYPE_LENGTH = 255;
-    /** What a schedule run's token may do on the owner's behalf: read the records it runs over. */
-    private static final Set<String> SCHEDULE_SCOPES = Set.of("RECORDS:READ");
 
-    private final FlowRepository flows;
-    private final CompiledFlows compiledFlows;
-    private final FlowEngine engine;
-    private final RecordsClient records;
-    private final BatchStore store;
     private final BatchRepository batches;
-    private final int inlineLimit;
+    private final FlowExecutionRecorder executions;
+    private final FlowService flows;
+    private final Outbox outbox;
 
-    public BatchService(FlowRepository flows, CompiledFlows compiledFlows, FlowEngine engine, RecordsClient records,
-                        BatchStore store, BatchRepository batches,
-                        @Value("${runloom.flows.inline-batch-limit:10}") int inlineLimit) {
-        this.flows = flows;
-        this.compiledFlows = compiledFlows;
-        this.engine = engine;
-        this.records = records;
-        this.store = store;
+    public BatchService(BatchRepository batches, FlowExecutionRecorder executions, FlowService flows, Outbox outbox) {
         this.batches = batches;
-        this.inlineLimit = inlineLimit;
+        this.executions = executions;
+        this.flows = flows;
+        this.outbox = outbox;
+    }
+
+    /** A batch that already ran in the request: the batch, its executions and all their events at once. */
+    @Transactional
+    public void saveFinished(Batch batch, String flowName, List<FlowExecutionOutcome> outcomes) {
+        batches.insert(batch);
+        executions.record(outcomes);
+        outbox.appendAll(List.of(BatchEvents.started(batch, flowName), BatchEvents.completed(batch)));
+        flows.markRun(batch.organizationId(), batch.flowId(), batch.startedAt());
     }
 
     /**
-     * {@code POST /v1/flows/:id/run-on-record-type}.
-     *
-     * @throws ProblemException 400 for a missing record type, 404 for a flow not in the tenant's organization
-     * @throws dev.runloom.flows.records.RecordsUnavailableException when records-service cannot be read
+     * A batch to fan out: the batch row, its started event and one work item per record, appended
+     * in one JDBC batch (ten thousand records are one transaction, not ten thousand). A batch
+     * without records is finished at once.
      */
-    public BatchRun runOnRecordType(Tenant tenant, String flowId, @Nullable String recordType) {
-        if (recordType == null || recordType.isBlank()) {
-            throw ProblemException.validation("recordType is required and must not be empty");
-        }
-        if (recordType.length() > MAX_RECORD_TYPE_LENGTH) {
-            throw ProblemException.validation("recordType is longer than " + MAX_RECORD_TYPE_LENGTH + " characters");
-        }
-        FlowWithSteps flow = flows.findWithSteps(tenant.organizationId(), flowId)
-                .orElseThrow(() -> ProblemException.notFound("Flow", flowId));
-        CompiledFlow compiled = compiledFlows.compiled(flow.version());
-        List<SourceRecord> found = records.recordsOfType(tenant, recordType);
-        if (found.size() <= inlineLimit) {
-            return runInline(tenant, compiled, recordType, found);
-        }
-        return new BatchRun.Queued(enqueue(tenant.organizationId(), tenant.userId(), compiled, recordType, found, null));
-    }
-
-    /**
-     * A schedule fired for a flow, step one — reads only, and a remote call, so it runs outside any
-     * transaction: finds the flow and the records to run over. A run that cannot start is planned as
-     * a failure, so the schedule run ends too.
-     *
-     * @throws dev.runloom.flows.records.RecordsUnavailableException when records-service cannot be read (retry later)
-     */
-    public ScheduleRunPlan planScheduleRun(ScheduleRunRequestedV1 run) {
-        String org = run.organizationId();
-        Optional<FlowWithSteps> flow = flows.findWithSteps(org, run.flowId());
-        if (flow.isEmpty()) {
-            return ScheduleRunPlan.failure("Flow '" + run.flowId() + "' was not found");
-        }
-        List<String> recordIds = run.recordIds() == null ? List.of() : run.recordIds();
-        String recordType = run.recordType() == null || run.recordType().isBlank() ? null : run.recordType();
-        if (recordType == null) {
-            return ScheduleRunPlan.failure(recordIds.isEmpty()
-                    ? "The schedule names neither a recordType nor recordIds"
-                    : "Schedule runs over recordIds without a recordType are not supported yet");
-        }
-        Tenant onBehalf = new Tenant(org, run.userId() != null ? run.userId() : "schedule:" + run.scheduleId(),
-                SCHEDULE_SCOPES);
-        List<SourceRecord> found = records.recordsOfType(onBehalf, recordType);
-        if (!recordIds.isEmpty()) {
-            Set<String> wanted = new HashSet<>(recordIds);
-            found = found.stream().filter(r -> wanted.contains(r.id())).toList();
-        }
-        return ScheduleRunPlan.batch(compiledFlows.compiled(flow.get().version()), recordType, found);
-    }
-
-    /**
-     * Step two, inside the caller's transaction: always fanned out (nobody waits for an answer), every
-     * execution and event carrying the run id.
-     */
-    public Batch startScheduleRun(ScheduleRunRequestedV1 run, ScheduleRunPlan plan) {
-        if (plan.failure() != null) {
-            return failToStart(run, plan.failure());
-        }
-        return enqueue(run.organizationId(), run.userId(), plan.flow(), plan.recordType(), plan.records(), run.runId());
-    }
-
-    /** @throws ProblemException 404 when the batch does not exist in the tenant's organization */
-    public Batch status(Tenant tenant, String batchId) {
-        return batches.find(tenant.organizationId(), batchId).orElseThrow(() -> ProblemException.notFound("Batch", batchId));
-    }
-
-    private BatchRun.Inline runInline(Tenant tenant, CompiledFlow flow, String recordType, List<SourceRecord> found) {
+    @Transactional
+    public Batch queue(String organizationId, @Nullable String userId, CompiledFlow flow, String recordType,
+                       List<SourceRecord> records, @Nullable String scheduleRunId) {
         String batchId = Ids.newId("batch");
         Instant started = now();
-        ExecutionScope scope = new ExecutionScope(tenant.organizationId(), tenant.userId(), batchId, null);
-        List<ExecutionOutcome> outcomes = found.stream().map(r -> engine.run(flow, scope, r)).toList();
-        int failed = (int) outcomes.stream().filter(o -> !o.success()).count();
-        BigDecimal cost = outcomes.stream().map(ExecutionOutcome::totalCost).reduce(BigDecimal.ZERO, BigDecimal::add);
-        Batch batch = new Batch(batchId, tenant.organizationId(), tenant.userId(), flow.flowId(), flow.versionId(),
-                recordType, null, true, Batch.finalStatus(outcomes.size(), failed), outcomes.size(), outcomes.size(),
-                failed, cost, null, started, now());
-        store.saveFinished(batch, flow.flowName(), outcomes);
-        return new BatchRun.Inline(batch, outcomes);
-    }
-
-    private Batch enqueue(String org, @Nullable String userId, CompiledFlow flow, String recordType,
-                          List<SourceRecord> found, @Nullable String scheduleRunId) {
-        String batchId = Ids.newId("batch");
-        Instant started = now();
-        boolean empty = found.isEmpty();
-        Batch batch = new Batch(batchId, org, userId, flow.flowId(), flow.versionId(), recordType, scheduleRunId, false,
-                empty ? Batch.COMPLETED : Batch.QUEUED, found.size(), 0, 0, BigDecimal.ZERO, null, started,
-                empty ? started : null);
-        List<BatchRecordWork> work = found.stream()
-                .map(r -> new BatchRecordWork(batchId, org, userId, flow.flowId(), flow.versionId(), scheduleRunId, r))
-                .toList();
-        store.saveQueued(batch, flow.flowName(), work);
-        LOG.info("batch {} of flow {} queued {} records{}", batchId, flow.flowId(), found.size(),
+        boolean empty = records.isEmpty();
+        Batch batch = new Batch(batchId, organizationId, userId, flow.flowId(), flow.versionId(), recordType,
+                scheduleRunId, false, empty ? Batch.COMPLETED : Batch.QUEUED, records.size(), 0, 0, BigDecimal.ZERO,
+                null, started, empty ? started : null);
+        batches.insert(batch);
+        List<OutgoingEvent> events = new ArrayList<>(records.size() + 2);
+        events.add(BatchEvents.started(batch, flow.flowName()));
+        for (SourceRecord record : records) {
+            events.add(BatchEvents.work(new BatchRecordWork(batchId, organizationId, userId, flow.flowId(),
+                    flow.versionId(), scheduleRunId, record)));
+        }
+        if (empty) {
+            events.add(BatchEvents.completed(batch));
+        }
+        outbox.appendAll(events);
+        flows.markRun(organizationId, flow.flowId(), started);
+        LOG.info("batch {} of flow {} queued {} records{}", batchId, flow.flowId(), records.size(),
                 scheduleRunId == null ? "" : " for schedule run " + scheduleRunId);
         return batch;
     }
 
-    private Batch failToStart(ScheduleRunRequestedV1 run, String error) {
+    /** A batch that could not start (unknown flow …): recorded as failed, and its end announced. */
+    @Transactional
+    public Batch failToStart(String organizationId, @Nullable String userId, String flowId,
+                             @Nullable String recordType, @Nullable String scheduleRunId, String error) {
         Instant now = now();
-        Batch batch = new Batch(Ids.newId("batch"), run.organizationId(), run.userId(), run.flowId(), null,
-                run.recordType(), run.runId(), false, Batch.FAILED, 0, 0, 0, BigDecimal.ZERO, error, now, now);
-        store.saveFailedToStart(batch);
-        LOG.info("schedule run {} could not start a batch: {}", run.runId(), error);
+        Batch batch = new Batch(Ids.newId("batch"), organizationId, userId, flowId, null, recordType, scheduleRunId,
+                false, Batch.FAILED, 0, 0, 0, BigDecimal.ZERO, error, now, now);
+        batches.insert(batch);
+        outbox.append(BatchEvents.completed(batch));
         return batch;
+    }
+
+    /**
+     * Records finished work items of fanned-out batches, in the batch workers' (inbox) transaction:
+     * their executions, one counter UPDATE per batch, and — for whoever lands a batch's last record —
+     * the batch's completion and its event.
+     */
+    @Transactional
+    public void recordWorkDone(List<FlowExecutionOutcome> outcomes) {
+        executions.record(outcomes);
+        Map<String, Progress> perBatch = new LinkedHashMap<>();
+        for (FlowExecutionOutcome o : outcomes) {
+            perBatch.computeIfAbsent(o.scope().batchId(), id -> new Progress(o.scope().organizationId())).add(o);
+        }
+        Instant now = now();
+        perBatch.forEach((batchId, p) -> {
+            Optional<Batch> updated = batches.addProgress(p.organizationId, batchId, p.processed, p.failed, p.cost);
+            if (updated.isEmpty()) {
+                LOG.warn("work items of unknown batch {} were run but not counted", batchId);
+                return;
+            }
+            Batch batch = updated.get();
+            if (batch.processedRecords() >= batch.totalRecords()) {
+                batches.complete(p.organizationId, batchId, now).ifPresent(done -> {
+                    outbox.append(BatchEvents.completed(done));
+                    LOG.info("batch {} finished: {} of {} records failed", batchId, done.failedRecords(),
+                            done.totalRecords());
+                });
+            }
+        });
+    }
+
+    /** @throws ProblemException 404 when the batch does not exist in the tenant's organization */
+    @Transactional(readOnly = true)
+    public Batch status(Tenant tenant, String batchId) {
+        return batches.find(tenant.organizationId(), batchId).orElseThrow(() -> ProblemException.notFound("Batch", batchId));
     }
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** What one poll finished of one batch. */
+    private static final class Progress {
+        final String organizationId;
+        int processed;
+        int failed;
+        BigDecimal cost = BigDecimal.ZERO;
+
+        Progress(String organizationId) {
+            this.organizationId = organizationId;
+        }
+
+        void add(FlowExecutionOutcome o) {
+            processed++;
+            if (!o.success()) {
+                failed++;
+            }
+            cost = cost.add(o.totalCost());
+        }
     }
 }

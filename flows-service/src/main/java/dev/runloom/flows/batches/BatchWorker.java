@@ -1,130 +1,108 @@
 package dev.runloom.flows.batches;
 
-import dev.runloom.kernel.events.EventTypes;
-import dev.runloom.common.id.Ids;
-import dev.runloom.kernel.inbox.IncomingEvent;
-import dev.runloom.kernel.inbox.PreparingHandler;
-import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
-import dev.runloom.flows.engine.ExecutionOutcome;
-import dev.runloom.flows.engine.ExecutionRecorder;
 import dev.runloom.flows.engine.ExecutionScope;
 import dev.runloom.flows.engine.FlowEngine;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.JsonMapper;
+import dev.runloom.flows.engine.FlowExecutionOutcome;
+import dev.runloom.flows.flow.FlowService;
+import dev.runloom.kernel.consumer.EventSubscriber;
+import dev.runloom.kernel.consumer.Received;
+import dev.runloom.kernel.consumer.Subscription;
+import dev.runloom.kernel.consumer.Subscription.Prepared;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs a poll's worth of batch work items. The engine runs for each record outside any
- * transaction (model calls can be slow and must not pin a database connection); then, in the inbox
- * transaction, batched inserts of executions and step results, one counter UPDATE per batch, and —
- * for the poll that processes a batch's last record — the batch's completion and its event.
+ * Runs the work items of fanned-out batches, a poll at a time; every replica joins the group, so work
+ * spreads by partition. The flow runs for each record outside any transaction (model calls can be
+ * slow and must not pin a database connection); then, in the inbox transaction, the poll's
+ * executions are recorded and counted toward their batches ({@link BatchService#recordWorkDone}).
+ *
+ * <p>A work item that cannot be processed at all is dead-lettered by the kernel; it then still
+ * counts toward its batch as a failed record, with the reason as its error, so the batch completes
+ * instead of waiting forever for its last record.
  */
 @Singleton
-public class BatchWorker implements PreparingHandler<ExecutionOutcome> {
+public class BatchWorker implements EventSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWorker.class);
+    /** An error is stored and published; a dead-letter reason is any exception's message, so it is bounded. */
+    static final int MAX_ERROR_LENGTH = 2000;
 
-    private final JsonMapper json;
     private final CompiledFlows compiledFlows;
     private final FlowEngine engine;
-    private final ExecutionRecorder executions;
-    private final BatchRepository batches;
-    private final Outbox outbox;
+    private final FlowService flows;
+    private final BatchService batches;
+    private final int threads;
 
-    public BatchWorker(JsonMapper json, CompiledFlows compiledFlows, FlowEngine engine, ExecutionRecorder executions,
-                       BatchRepository batches, Outbox outbox) {
-        this.json = json;
+    public BatchWorker(CompiledFlows compiledFlows, FlowEngine engine, FlowService flows, BatchService batches,
+                       @Value("${runloom.flows.batch-work-threads:2}") int threads) {
         this.compiledFlows = compiledFlows;
         this.engine = engine;
-        this.executions = executions;
+        this.flows = flows;
         this.batches = batches;
-        this.outbox = outbox;
+        this.threads = threads;
     }
 
-    /** Outside any transaction: runs the flow for the work item's record ({@code null}: not a work item). */
     @Override
-    public @Nullable ExecutionOutcome prepare(IncomingEvent event) {
-        if (!EventTypes.BATCH_RECORD_WORK.equals(event.type())) {
-            LOG.warn("ignoring event {} of unexpected type {} on the batch work topic", event.id(), event.type());
-            return null;
-        }
-        return run(event.payload(json, BatchRecordWork.class));
+    public Subscription subscription() {
+        return Subscription.consumer("flows-service.batch-work")
+                .threads(threads)
+                .prepareThenApply(BatchWorkEvents.BATCH_RECORD_WORK, this::run, this::record)
+                .onDeadLetter(BatchWorkEvents.BATCH_RECORD_WORK, this::countDeadLettered)
+                .build();
     }
 
-    /** Inside the inbox transaction: records what {@link #prepare} computed. */
-    @Override
-    public void apply(List<Prepared<ExecutionOutcome>> prepared) {
-        List<ExecutionOutcome> outcomes = new ArrayList<>(prepared.size());
-        for (Prepared<ExecutionOutcome> p : prepared) {
-            if (p.result() != null) {
-                outcomes.add(p.result());
-            }
-        }
-        executions.record(outcomes);
-
-        Map<String, Progress> perBatch = new LinkedHashMap<>();
-        for (ExecutionOutcome o : outcomes) {
-            perBatch.computeIfAbsent(o.scope().batchId(), id -> new Progress(o.scope().organizationId())).add(o);
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        perBatch.forEach((batchId, p) -> {
-            Optional<Batch> updated = batches.addProgress(p.organizationId, batchId, p.processed, p.failed, p.cost);
-            if (updated.isEmpty()) {
-                LOG.warn("work items of unknown batch {} were run but not counted", batchId);
-                return;
-            }
-            Batch batch = updated.get();
-            if (batch.processedRecords() >= batch.totalRecords()) {
-                batches.complete(p.organizationId, batchId, now).ifPresent(done -> {
-                    outbox.append(BatchEvents.completed(done));
-                    LOG.info("batch {} finished: {} of {} records failed", batchId, done.failedRecords(), done.totalRecords());
-                });
-            }
-        });
-    }
-
-    private ExecutionOutcome run(BatchRecordWork work) {
-        ExecutionScope scope = new ExecutionScope(work.organizationId(), work.userId(), work.batchId(), work.scheduleRunId());
+    /** Outside any transaction: runs the flow for the work item's record. */
+    FlowExecutionOutcome run(Received<BatchRecordWork> event) {
+        BatchRecordWork work = event.payload();
         Optional<CompiledFlow> flow = compiledFlows.find(work.organizationId(), work.flowVersionId());
         if (flow.isPresent()) {
-            return engine.run(flow.get(), scope, work.record());
+            return engine.run(flow.get(), scope(work), work.record());
         }
         // versions are never deleted while batches reference them; should it happen, the record fails
         // (and the batch still completes) rather than the work item being retried forever
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new ExecutionOutcome(Ids.newId("exec"), work.flowId(), work.flowId(), work.flowVersionId(), scope,
-                work.record(), false, "Flow version '" + work.flowVersionId() + "' no longer exists", now, now, 0, 0, 0,
-                0, 0, BigDecimal.ZERO, List.of(), List.of());
+        return FlowExecutionOutcome.failedWithoutRunning(work.flowId(), work.flowId(), work.flowVersionId(), scope(work),
+                work.record(), "Flow version '" + work.flowVersionId() + "' no longer exists", now());
     }
 
-    private static final class Progress {
-        final String organizationId;
-        int processed;
-        int failed;
-        BigDecimal cost = BigDecimal.ZERO;
+    /** Inside the inbox transaction: records what {@link #run} computed. */
+    void record(List<Prepared<BatchRecordWork, FlowExecutionOutcome>> prepared) {
+        batches.recordWorkDone(prepared.stream().map(Prepared::result).toList());
+    }
 
-        Progress(String organizationId) {
-            this.organizationId = organizationId;
-        }
+    /**
+     * Inside the transaction that marks the work item dead-lettered: the record becomes a failed
+     * execution (row and {@code RecordExecutionCompletedV1}, as any failed record) and counts toward
+     * its batch, completing it when it was the last one.
+     */
+    void countDeadLettered(Received<BatchRecordWork> event, String reason) {
+        BatchRecordWork work = event.payload();
+        String flowName = flows.findName(work.organizationId(), work.flowId()).orElse(work.flowId());
+        LOG.warn("work item {} of batch {} (record {}) was dead-lettered; counted as a failed record: {}",
+                event.id(), work.batchId(), work.record().id(), reason);
+        batches.recordWorkDone(List.of(FlowExecutionOutcome.failedWithoutRunning(work.flowId(), flowName,
+                work.flowVersionId(), scope(work), work.record(), storable(reason), now())));
+    }
 
-        void add(ExecutionOutcome o) {
-            processed++;
-            if (!o.success()) {
-                failed++;
-            }
-            cost = cost.add(o.totalCost());
-        }
+    /** PostgreSQL text cannot hold NUL, and a reason may quote the very value that was refused. */
+    static String storable(String reason) {
+        String text = reason.replace('\u0000', '\uFFFD');
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+    }
+
+    private static ExecutionScope scope(BatchRecordWork work) {
+        return new ExecutionScope(work.organizationId(), work.userId(), work.batchId(), work.scheduleRunId());
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 }

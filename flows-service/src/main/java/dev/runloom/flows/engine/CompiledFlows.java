@@ -1,7 +1,7 @@
 package dev.runloom.flows.engine;
 
-import dev.runloom.flows.flows.FlowRepository;
-import dev.runloom.flows.flows.FlowVersion;
+import dev.runloom.flows.flow.FlowService;
+import dev.runloom.flows.flow.FlowVersion;
 import dev.runloom.flows.steps.StepDefinition;
 import dev.runloom.flows.steps.StepType;
 import dev.runloom.flows.steps.StepTypes;
@@ -22,7 +22,7 @@ public class CompiledFlows {
     private static final int CAPACITY = 500;
 
     private final StepTypes stepTypes;
-    private final FlowRepository flows;
+    private final FlowService flows;
     private final Map<String, CompiledFlow> cache = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
@@ -31,7 +31,7 @@ public class CompiledFlows {
                 }
             });
 
-    public CompiledFlows(StepTypes stepTypes, FlowRepository flows) {
+    public CompiledFlows(StepTypes stepTypes, FlowService flows) {
         this.stepTypes = stepTypes;
         this.flows = flows;
     }

@@ -4,7 +4,7 @@ import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.models.ModelPrice;
 import dev.runloom.models.TokenUsage;
-import dev.runloom.flows.records.SourceRecord;
+import dev.runloom.flows.recordsource.SourceRecord;
 import dev.runloom.flows.stepresults.StepResult;
 import dev.runloom.flows.steps.StepConfig;
 import dev.runloom.flows.steps.StepDefinition;
@@ -41,7 +41,7 @@ public class FlowEngine {
         this.json = json;
     }
 
-    public ExecutionOutcome run(CompiledFlow flow, ExecutionScope scope, SourceRecord record) {
+    public FlowExecutionOutcome run(CompiledFlow flow, ExecutionScope scope, SourceRecord record) {
         String executionId = Ids.newId("exec");
         Instant started = now();
         long startNanos = System.nanoTime();
@@ -112,7 +112,7 @@ public class FlowEngine {
         // a flow without prompt steps reports its last step as the record result
         List<PromptResultV1> results = promptResults.isEmpty() && lastStepResult != null ? List.of(lastStepResult) : promptResults;
         long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
-        return new ExecutionOutcome(executionId, flow.flowId(), flow.flowName(), flow.versionId(), scope, record,
+        return new FlowExecutionOutcome(executionId, flow.flowId(), flow.flowName(), flow.versionId(), scope, record,
                 error == null, error, started, now(), durationMs, contextSteps, promptsExecuted, promptTokens,
                 completionTokens, cost, stepResults, results);
     }

@@ -1,22 +1,45 @@
 package dev.runloom.flows.stepresults;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * What one step did for one record in one execution. For model calls the cost is stored with the
- * input/output price per million tokens it was computed from.
+ * What one step did for one record in one execution (table {@code step_results}). For model calls
+ * the cost is stored with the input/output price per million tokens it was computed from.
  */
-public record StepResult(String id, String organizationId, @Nullable String userId, String flowId,
-                         String flowVersionId, @Nullable String batchId, String executionId, String recordId,
-                         @Nullable String recordName, String stepId, String stepType, String stepName, int order,
-                         String status, Instant startedAt, Instant completedAt, long durationMs,
-                         @Nullable String outputPreview, @Nullable String resolvedPrompt, @Nullable String modelUsed,
-                         @Nullable Long promptTokens, @Nullable Long completionTokens, @Nullable Long totalTokens,
-                         @Nullable BigDecimal estimatedCost, @Nullable BigDecimal inputPricePerMillion,
-                         @Nullable BigDecimal outputPricePerMillion, @Nullable String errorMessage, int retryCount,
+@MappedEntity("step_results")
+public record StepResult(@Id String id,
+                         String organizationId,
+                         @Nullable String userId,
+                         String flowId,
+                         String flowVersionId,
+                         @Nullable String batchId,
+                         String executionId,
+                         String recordId,
+                         @Nullable String recordName,
+                         String stepId,
+                         String stepType,
+                         String stepName,
+                         int stepOrder,
+                         String status,
+                         Instant startedAt,
+                         Instant completedAt,
+                         long durationMs,
+                         @Nullable String outputPreview,
+                         @Nullable String resolvedPrompt,
+                         @Nullable String modelUsed,
+                         @Nullable Long promptTokens,
+                         @Nullable Long completionTokens,
+                         @Nullable Long totalTokens,
+                         @Nullable BigDecimal estimatedCost,
+                         @Nullable BigDecimal inputPricePerMillion,
+                         @Nullable BigDecimal outputPricePerMillion,
+                         @Nullable String errorMessage,
+                         int retryCount,
                          Instant createdAt) {
 
     public static final String COMPLETED = "completed";

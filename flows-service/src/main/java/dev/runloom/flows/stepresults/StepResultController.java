@@ -10,8 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.math.BigDecimal;
@@ -25,7 +23,6 @@ import java.util.stream.Collectors;
 
 /** {@code GET /v1/flows/:id/step-results}: seed 001, offset pagination without a total (style B1). */
 @Controller("/v1/flows/{id}/step-results")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class StepResultController {
     static final int DEFAULT_LIMIT = 25;
     static final int MAX_LIMIT = 100;
@@ -94,7 +91,7 @@ public class StepResultController {
 
         static StepResultView of(StepResult r) {
             return new StepResultView(r.id(), r.userId(), r.organizationId(), r.batchId(), r.executionId(), r.flowId(),
-                    r.flowVersionId(), r.recordId(), r.recordName(), r.stepId(), r.stepType(), r.stepName(), r.order(),
+                    r.flowVersionId(), r.recordId(), r.recordName(), r.stepId(), r.stepType(), r.stepName(), r.stepOrder(),
                     r.status(), r.startedAt(), r.completedAt(), r.durationMs(), r.outputPreview(), r.createdAt(),
                     null, null, null, r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
                     r.totalTokens(), decimalString(r.estimatedCost()), r.errorMessage(), r.retryCount());

@@ -1,27 +1,31 @@
 package dev.runloom.flows.stepresults;
 
-import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.flows.flows.FlowRepository;
+import dev.runloom.flows.flow.FlowService;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
 import java.util.List;
 
+/** Reads a flow's step results (they are written by the executions that produce them). */
 @Singleton
 public class StepResultService {
     private final StepResultRepository results;
-    private final FlowRepository flows;
+    private final FlowService flows;
 
-    public StepResultService(StepResultRepository results, FlowRepository flows) {
+    public StepResultService(StepResultRepository results, FlowService flows) {
         this.results = results;
         this.flows = flows;
     }
 
-    /** Up to {@code limit + 1} rows: the extra one only tells the caller that more exist. */
+    /**
+     * Up to {@code limit + 1} rows: the extra one only tells the caller that more exist.
+     *
+     * @throws dev.runloom.common.problem.ProblemException 404 when the flow is not the tenant's
+     */
+    @Transactional(readOnly = true)
     public List<StepResult> list(Tenant tenant, String flowId, StepResultQuery query) {
-        if (flows.find(tenant.organizationId(), flowId).isEmpty()) {
-            throw ProblemException.notFound("Flow", flowId);
-        }
+        flows.requireExists(tenant, flowId);
         return results.find(tenant.organizationId(), flowId, query, query.limit() + 1);
     }
 }

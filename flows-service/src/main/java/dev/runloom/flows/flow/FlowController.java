@@ -1,4 +1,4 @@
-package dev.runloom.flows.flows;
+package dev.runloom.flows.flow;
 
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
@@ -10,16 +10,14 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+/** {@code /v1/flows}: create a flow with its steps, and read it back with its current version's steps. */
 @Controller("/v1/flows")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class FlowController {
     private final FlowService flows;
 

@@ -1,4 +1,4 @@
-package dev.runloom.flows.records;
+package dev.runloom.flows.recordsource;
 
 import dev.runloom.common.problem.Problem;
 import dev.runloom.common.problem.ProblemException;

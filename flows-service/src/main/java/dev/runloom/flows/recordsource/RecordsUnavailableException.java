@@ -1,4 +1,4 @@
-package dev.runloom.flows.records;
+package dev.runloom.flows.recordsource;
 
 /** records-service could not be reached or did not answer as expected; worth retrying later. */
 public class RecordsUnavailableException extends RuntimeException {

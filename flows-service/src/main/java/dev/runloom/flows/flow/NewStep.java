@@ -1,4 +1,4 @@
-package dev.runloom.flows.flows;
+package dev.runloom.flows.flow;
 
 import io.micronaut.core.annotation.Nullable;
 

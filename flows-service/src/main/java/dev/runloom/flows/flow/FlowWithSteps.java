@@ -1,4 +1,4 @@
-package dev.runloom.flows.flows;
+package dev.runloom.flows.flow;
 
 /** A flow and its current version. */
 public record FlowWithSteps(Flow flow, FlowVersion version) {

@@ -1,4 +1,4 @@
-package dev.runloom.flows.records;
+package dev.runloom.flows.recordsource;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

@@ -1,4 +1,4 @@
-package dev.runloom.flows.flows;
+package dev.runloom.flows.flow;
 
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.problem.ProblemException;

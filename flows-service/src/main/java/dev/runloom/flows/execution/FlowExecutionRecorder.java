@@ -1,0 +1,50 @@
+package dev.runloom.flows.execution;
+
+import dev.runloom.flows.engine.FlowExecutionOutcome;
+import dev.runloom.flows.events.FlowEvents;
+import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.flows.stepresults.StepResultRepository;
+import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.kernel.outbox.Outbox;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+
+/**
+ * Persists finished executions a poll's worth at a time: the execution rows, their step results and
+ * one {@code RecordExecutionCompletedV1} per execution in the outbox — three statements however many
+ * executions, all in the caller's transaction (an inline batch's, or the inbox's for batch work).
+ */
+@Singleton
+public class FlowExecutionRecorder {
+    private final FlowExecutionRepository executions;
+    private final StepResultRepository stepResults;
+    private final Outbox outbox;
+
+    public FlowExecutionRecorder(FlowExecutionRepository executions, StepResultRepository stepResults, Outbox outbox) {
+        this.executions = executions;
+        this.stepResults = stepResults;
+        this.outbox = outbox;
+    }
+
+    public void record(List<FlowExecutionOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        executions.insertAll(outcomes.stream().map(FlowExecution::of).toList());
+        stepResults.insertAll(outcomes.stream().flatMap(o -> o.stepResults().stream()).toList());
+        outbox.appendAll(outcomes.stream().map(FlowExecutionRecorder::completedEvent).toList());
+    }
+
+    /** Keyed by record (its executions stay in order), about the execution. */
+    static OutgoingEvent completedEvent(FlowExecutionOutcome o) {
+        RecordExecutionCompletedV1 payload = new RecordExecutionCompletedV1(o.executionId(), o.scope().organizationId(),
+                o.scope().userId(), o.flowId(), o.flowName(), o.flowVersionId(), o.scope().batchId(),
+                o.scope().scheduleRunId(), new RecordRefV1(o.record().id(), o.record().name(), o.record().type()),
+                o.status(), o.success(), o.error(), o.startedAt(), o.completedAt(), o.durationMs(), o.contextSteps(),
+                o.promptsExecuted(), o.totalTokens(), o.totalCost(), o.results());
+        return OutgoingEvent.of(FlowEvents.RECORD_EXECUTION_COMPLETED, o.record().id(), o.executionId(),
+                o.scope().organizationId(), payload);
+    }
+}
