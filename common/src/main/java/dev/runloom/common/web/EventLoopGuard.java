@@ -3,6 +3,7 @@ package dev.runloom.common.web;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.core.order.Ordered;
 import io.netty.util.internal.ThreadExecutorMap;
 import jakarta.inject.Singleton;
 
@@ -19,7 +20,16 @@ import java.util.logging.Logger;
  * quietly stalling every connection the loop serves. See {@link BlockingRequestThreads}.
  */
 @Singleton
-public class EventLoopGuard implements BeanCreatedEventListener<DataSource> {
+public class EventLoopGuard implements BeanCreatedEventListener<DataSource>, Ordered {
+
+    /**
+     * Before Micronaut Data's own listener, which replaces the pool with a transaction-aware proxy
+     * that must stay outermost (wrapping the proxy breaks connection binding).
+     */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
 
     @Override
     public DataSource onCreated(BeanCreatedEvent<DataSource> event) {

@@ -32,6 +32,9 @@ public class DeadLetters {
             dead.headers().add(header);
         }
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (reason.length() > 2000) { // a failed batch statement quotes every bound value
+            reason = reason.substring(0, 2000) + "…";
+        }
         dead.headers().add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         dead.headers().add(CONSUMER_HEADER, consumer.getBytes(StandardCharsets.UTF_8));
         dead.headers().add(ORIGIN_HEADER, (failed.topic() + "/" + failed.partition() + "@" + failed.offset())

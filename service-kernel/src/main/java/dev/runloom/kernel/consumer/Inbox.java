@@ -75,7 +75,7 @@ public class Inbox {
             process(subscription, records);
         } catch (TransientFailure e) {
             LOG.warn("{}: transient failure, will re-read {} events: {}", subscription.consumer(), records.size(),
-                    e.getCause().toString());
+                    summary(e.getCause()));
             firstOffsets(records).forEach(kafka::seek);
             sleepQuietly(1000);
             return;
@@ -142,6 +142,9 @@ public class Inbox {
             } catch (Exception e) {
                 transientFailures.rethrowIfTransient(e);
                 deadLetter(subscription, delivery, e);
+            } catch (StackOverflowError e) {
+                // a pathological input (deeply nested template or JSON): that event's fault, not the consumer's
+                deadLetter(subscription, delivery, new IllegalArgumentException("event is too deeply nested to process", e));
             }
         }
     }
@@ -156,7 +159,7 @@ public class Inbox {
         } catch (Exception batchFailure) {
             transientFailures.rethrowIfTransient(batchFailure);
             LOG.info("{}: poll of {} failed ({}); retrying one by one", subscription.consumer(), deliveries.size(),
-                    batchFailure.toString());
+                    summary(batchFailure));
             for (Delivery delivery : deliveries) {
                 try {
                     inTransaction(subscription, List.of(delivery));
@@ -200,7 +203,7 @@ public class Inbox {
     private void deadLetter(Subscription subscription, Delivery delivery, Exception failure) {
         Throwable cause = rootCause(failure);
         LOG.warn("{}: dead-lettering event {} ({}): {}", subscription.consumer(), delivery.event.id(),
-                delivery.event.type(), cause.toString());
+                delivery.event.type(), summary(cause));
         deadLetters.send(delivery.record, subscription.consumer(), cause);
         delivery.deadLettered = true;
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
@@ -263,6 +266,19 @@ public class Inbox {
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
         return new IncomingEvent(event.getId(), event.getType(), event.getSubject(), org == null ? null : org.toString(),
                 traceparent == null ? null : traceparent.toString(), record.topic(), record.key(), data);
+    }
+
+    /**
+     * A failure for the log: the root cause's class and message, without control characters and
+     * cut short — a failed batch statement's message quotes every bound value (users' data).
+     */
+    static String summary(Throwable failure) {
+        Throwable cause = rootCause(failure);
+        String message = cause.getMessage() == null ? "" : cause.getMessage().replaceAll("\\p{Cntrl}", " ");
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "…";
+        }
+        return cause.getClass().getSimpleName() + ": " + message;
     }
 
     private static Throwable rootCause(Throwable t) {
