@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -80,9 +81,11 @@ public class Sql {
         if (items.isEmpty()) {
             return 0;
         }
+        List<Object[]> rows = items.stream().map(params).toList();
+        int[] nullTypes = nullTypes(rows);
         return jdbc.prepareStatement(sql, statement -> {
-            for (T item : items) {
-                bind(statement, params.apply(item));
+            for (Object[] row : rows) {
+                bind(statement, row, nullTypes);
                 statement.addBatch();
             }
             int total = 0;
@@ -94,12 +97,56 @@ public class Sql {
     }
 
     static void bind(PreparedStatement statement, Object[] params) throws SQLException {
+        bind(statement, params, null);
+    }
+
+    /**
+     * The SQL type of each column, from its first non-null value in the batch: a NULL is then bound
+     * with the same type as the column's other rows, so every row of the batch has the same
+     * parameter types and the driver sends it as one multi-row statement instead of re-describing
+     * it whenever a NULL alternates with a value.
+     */
+    private static int[] nullTypes(List<Object[]> rows) {
+        int columns = rows.get(0).length;
+        int[] types = new int[columns];
+        java.util.Arrays.fill(types, Types.OTHER);
+        for (int column = 0; column < columns; column++) {
+            for (Object[] row : rows) {
+                if (row[column] != null) {
+                    types[column] = sqlType(row[column]);
+                    break;
+                }
+            }
+        }
+        return types;
+    }
+
+    private static int sqlType(Object value) {
+        return switch (value) {
+            case String s -> Types.VARCHAR;
+            case JsonColumns.Json json -> Types.VARCHAR;
+            case Long l -> Types.BIGINT;
+            case Integer n -> Types.INTEGER;
+            case java.math.BigDecimal d -> Types.NUMERIC;
+            case Boolean b -> Types.BOOLEAN;
+            case Instant instant -> Types.TIMESTAMP_WITH_TIMEZONE;
+            default -> Types.OTHER;
+        };
+    }
+
+    private static void bind(PreparedStatement statement, Object[] params, int[] nullTypes) throws SQLException {
         Connection connection = statement.getConnection();
         for (int i = 0; i < params.length; i++) {
             Object value = params[i];
             int index = i + 1;
             switch (value) {
-                case null -> statement.setObject(index, null);
+                case null -> {
+                    if (nullTypes == null || nullTypes[i] == Types.OTHER) {
+                        statement.setObject(index, null);
+                    } else {
+                        statement.setNull(index, nullTypes[i]);
+                    }
+                }
                 case Instant instant -> statement.setObject(index, instant.atOffset(ZoneOffset.UTC));
                 case JsonColumns.Json json -> statement.setString(index, json.text());
                 case String[] texts -> statement.setArray(index, connection.createArrayOf("text", texts));
