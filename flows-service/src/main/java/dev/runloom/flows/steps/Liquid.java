@@ -24,8 +24,25 @@ public class Liquid {
             .withMaxSizeRenderedString(MAX_RENDERED_CHARS)
             .build();
 
-    /** Parses once; the returned template is immutable and safe to render from many threads. */
-    public Template parse(String source) {
+    /**
+     * Parses (and so validates) once. A liqp {@code Template} is not safe to render from two threads
+     * at once (each render replaces its internal context: liqp issue #287), and batch workers render
+     * the same cached template concurrently, so each thread renders its own parsed copy.
+     */
+    public ParsedTemplate parse(String source) {
+        Template first = parseOrThrow(source);
+        return new ParsedTemplate(source, ThreadLocal.withInitial(() -> parseOrThrow(source)), first);
+    }
+
+    public String render(ParsedTemplate template, Map<String, Object> context) {
+        try {
+            return template.forThisThread().render(context);
+        } catch (RuntimeException e) {
+            throw new TemplateException("Liquid rendering failed: " + describe(e), e);
+        }
+    }
+
+    private Template parseOrThrow(String source) {
         try {
             return parser.parse(source);
         } catch (RuntimeException e) {
@@ -33,11 +50,23 @@ public class Liquid {
         }
     }
 
-    public String render(Template template, Map<String, Object> context) {
-        try {
-            return template.render(context);
-        } catch (RuntimeException e) {
-            throw new TemplateException("Liquid rendering failed: " + describe(e), e);
+    /** A validated template; renders on a copy of the calling thread's own. */
+    public static final class ParsedTemplate {
+        private final String source;
+        private final ThreadLocal<Template> perThread;
+
+        private ParsedTemplate(String source, ThreadLocal<Template> perThread, Template first) {
+            this.source = source;
+            this.perThread = perThread;
+            this.perThread.set(first);
+        }
+
+        Template forThisThread() {
+            return perThread.get();
+        }
+
+        public String source() {
+            return source;
         }
     }
 

@@ -8,7 +8,6 @@ import dev.runloom.models.Models;
 import dev.runloom.common.problem.ProblemException;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
-import liqp.Template;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -73,8 +72,8 @@ public class PromptStepType implements StepType {
     @Override
     public PreparedStep prepare(StepDefinition step) {
         Map<String, Object> config = step.config();
-        Template user = liquid.parse((String) config.get("userPrompt"));
-        Template system = config.get("systemPrompt") instanceof String s && !s.isBlank() ? liquid.parse(s) : null;
+        Liquid.ParsedTemplate user = liquid.parse((String) config.get("userPrompt"));
+        Liquid.ParsedTemplate system = config.get("systemPrompt") instanceof String s && !s.isBlank() ? liquid.parse(s) : null;
         String model = (String) config.get("model");
         boolean jsonReply = "json".equals(config.get("responseFormat"));
         Double temperature = config.get("temperature") instanceof Number n ? n.doubleValue() : null;

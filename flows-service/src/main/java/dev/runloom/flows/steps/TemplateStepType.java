@@ -1,7 +1,6 @@
 package dev.runloom.flows.steps;
 
 import jakarta.inject.Singleton;
-import liqp.Template;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +38,7 @@ public class TemplateStepType implements StepType {
 
     @Override
     public PreparedStep prepare(StepDefinition step) {
-        Template template = liquid.parse((String) step.config().get(TEMPLATE));
+        Liquid.ParsedTemplate template = liquid.parse((String) step.config().get(TEMPLATE));
         return context -> StepOutput.of(liquid.render(template, context));
     }
 }
