@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Creating and reading agents: the definitions executions snapshot. */
 @Singleton
@@ -50,6 +51,12 @@ public class AgentService {
                 Agent.STATUS_ACTIVE, null, null, now, now);
         agents.save(agent);
         return new CreatedAgent(agent, List.copyOf(warnings));
+    }
+
+    /** The agent, if it exists in the organization (for callers without a tenant: event handlers). */
+    @Transactional(readOnly = true)
+    public Optional<Agent> find(String organizationId, String id) {
+        return agents.findByOrganizationIdAndId(organizationId, id);
     }
 
     /** The agent, or a 404 problem when it does not exist in the caller's organization. */

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * One run of the agent loop as stored (table {@code agent_executions}): written {@code running}
- * before the loop starts, finished with its totals when it ends. {@code agentSpec} is the snapshot of
+ * before the loop starts, finished with its totals when it ends (a run a schedule requested is
+ * written once, already finished). {@code agentSpec} is the snapshot of
  * the agent it ran with (any JSON value); {@code totalCost} is the sum of its iterations' costs.
  */
 @MappedEntity("agent_executions")
@@ -43,5 +44,14 @@ public record AgentExecution(@Id String id,
                 execution.agentSource(), execution.parentExecutionId(), execution.surfaceType(),
                 ExecutionStatus.RUNNING, 0, 0, BigDecimal.ZERO, null, null, execution.startedAt(), null,
                 execution.startedAt(), execution.agentSpec(), execution.inputMessages(), null);
+    }
+
+    /** The row of an execution whose loop has already run: written once, with how it ended. */
+    static AgentExecution finished(NewExecution execution, ExecutionResult result) {
+        return new AgentExecution(execution.id(), execution.agentId(), execution.organizationId(), execution.userId(),
+                execution.agentSource(), execution.parentExecutionId(), execution.surfaceType(), result.status(),
+                result.iterations(), result.totalTokens(), result.totalCost(), result.stopReason(),
+                result.errorMessage(), execution.startedAt(), result.completedAt(), execution.startedAt(),
+                execution.agentSpec(), execution.inputMessages(), result.finalOutput());
     }
 }

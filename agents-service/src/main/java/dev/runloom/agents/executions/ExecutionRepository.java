@@ -61,9 +61,20 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                                   BigDecimal totalCost, @Nullable String stopReason, @Nullable String errorMessage,
                                   @Nullable String finalOutput, Instant completedAt);
 
+    /**
+     * Whether an execution with this id exists in any organization: ids are the table's primary key,
+     * and a schedule mints its run's execution id, so a second request for it must find the first.
+     */
+    public abstract boolean existsById(String id);
+
     /** The {@code running} row of an execution about to run. */
     public void insertRunning(NewExecution execution) {
         save(AgentExecution.running(execution));
+    }
+
+    /** The row of an execution that already ran (a scheduled one), with how it ended. */
+    public void insertFinished(NewExecution execution, ExecutionResult result) {
+        save(AgentExecution.finished(execution, result));
     }
 
     /** @throws IllegalStateException when the execution's row is gone (it is never deleted while running) */

@@ -10,16 +10,20 @@ import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.models.ModelCall;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * What an agent execution writes: the {@code running} row before the loop, then the iterations, the
- * final state and the {@code AgentExecutionCompletedV1} event. Runs inside the transactions of
- * {@link AgentExecutor}'s persistence steps (the outbox requires one).
+ * What an agent execution writes: its row, its iterations, its final state and the
+ * {@code AgentExecutionCompletedV1} event. A direct call writes the {@code running} row before the
+ * loop ({@link #start}) and the rest after it ({@link #finish}); a scheduled run writes everything at
+ * once after the loop ({@link #recordRan}). Runs inside its caller's transaction (the outbox requires one):
+ * {@link AgentExecutor}'s persistence steps, or the inbox transaction of a schedule run request.
  */
 @Singleton
 public class AgentExecutionRecorder {
@@ -35,24 +39,65 @@ public class AgentExecutionRecorder {
         executions.insertRunning(execution);
     }
 
+    /** The end of an execution {@link #start} recorded: iterations, final state, completion event. */
     public ExecutionResult finish(NewExecution execution, LoopOutcome outcome) {
-        List<ExecutionIteration> iterations = outcome.iterations().stream()
-                .map(it -> iteration(execution, it))
-                .toList();
-        Instant completedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        ExecutionResult result = new ExecutionResult(
-                outcome.failed() ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED,
-                iterations.size(), outcome.totalTokens(), outcome.totalCost(), outcome.stopReason(),
-                outcome.failed() ? outcome.error().message() : null, outcome.finalOutput(),
-                completedAt.isBefore(execution.startedAt()) ? execution.startedAt() : completedAt);
-        executions.insertIterations(iterations);
+        ExecutionResult result = result(execution, outcome);
+        executions.insertIterations(iterations(execution, outcome));
         executions.finish(execution.organizationId(), execution.id(), result);
+        published(execution, result, null);
+        return result;
+    }
+
+    /** Whether an execution with this id was recorded already (a schedule's minted id seen twice). */
+    public boolean exists(String executionId) {
+        return executions.existsById(executionId);
+    }
+
+    /**
+     * A whole execution whose loop already ran: its row (finished), its iterations and the
+     * completion event, which carries the schedule run that asked for it.
+     */
+    public ExecutionResult recordRan(RanExecution ran, @Nullable String scheduleRunId) {
+        NewExecution execution = ran.execution();
+        ExecutionResult result = result(execution, ran.outcome());
+        executions.insertFinished(execution, result);
+        executions.insertIterations(iterations(execution, ran.outcome()));
+        published(execution, result, scheduleRunId);
+        return result;
+    }
+
+    /**
+     * A requested execution that could not run at all (no such agent, unusable inputs): no row,
+     * since there is no agent or input to show it with, only a {@code failed} completion event, so
+     * the schedule run that asked for it ends instead of waiting for it.
+     */
+    public void recordNotRun(String executionId, String agentId, String organizationId, String scheduleRunId) {
+        Instant now = now();
+        outbox.append(OutgoingEvent.of(AgentEvents.EXECUTION_COMPLETED, executionId, executionId, organizationId,
+                new AgentExecutionCompletedV1(executionId, agentId, organizationId, null, ExecutionStatus.FAILED,
+                        StopReasons.ERROR, 0, 0, BigDecimal.ZERO, now, now, scheduleRunId)));
+    }
+
+    private void published(NewExecution execution, ExecutionResult result, @Nullable String scheduleRunId) {
         outbox.append(OutgoingEvent.of(AgentEvents.EXECUTION_COMPLETED, execution.id(), execution.id(),
                 execution.organizationId(),
                 new AgentExecutionCompletedV1(execution.id(), execution.agentId(), execution.organizationId(),
                         execution.parentExecutionId(), result.status(), result.stopReason(), result.iterations(),
-                        result.totalTokens(), result.totalCost(), execution.startedAt(), result.completedAt())));
-        return result;
+                        result.totalTokens(), result.totalCost(), execution.startedAt(), result.completedAt(),
+                        scheduleRunId)));
+    }
+
+    private static ExecutionResult result(NewExecution execution, LoopOutcome outcome) {
+        Instant completedAt = now();
+        return new ExecutionResult(
+                outcome.failed() ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED,
+                outcome.iterations().size(), outcome.totalTokens(), outcome.totalCost(), outcome.stopReason(),
+                outcome.failed() ? outcome.error().message() : null, outcome.finalOutput(),
+                completedAt.isBefore(execution.startedAt()) ? execution.startedAt() : completedAt);
+    }
+
+    private static List<ExecutionIteration> iterations(NewExecution execution, LoopOutcome outcome) {
+        return outcome.iterations().stream().map(it -> iteration(execution, it)).toList();
     }
 
     private static ExecutionIteration iteration(NewExecution execution, Iteration it) {
@@ -63,5 +108,9 @@ public class AgentExecutionRecorder {
                 usage.cachedPromptTokens(), usage.totalTokens(), call.cost(), call.price().inputPerMillion(),
                 call.price().outputPerMillion(), call.price().cachedInputPerMillion(), call.response().finishReason(),
                 call.response().text(), it.toolCalls(), call.durationMs(), it.startedAt(), it.completedAt());
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -19,10 +19,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * Runs an agent once: records the execution, runs the loop, records how it ended. The two
- * persistence steps are transactions of their own ({@link #start}, {@link #finish}); the loop, with
- * its model calls, runs between them and holds no transaction or connection. (Micronaut's advice is
- * a generated subclass, so {@code execute} calling them still goes through {@code @Transactional}.)
+ * Runs an agent once. A direct call ({@link #execute}) records the execution, runs the loop, records
+ * how it ended: the two persistence steps are transactions of their own ({@link #start},
+ * {@link #finish}); the loop, with its model calls, runs between them and holds no transaction or
+ * connection. (Micronaut's advice is a generated subclass, so {@code execute} calling them still goes
+ * through {@code @Transactional}.) A scheduled run ({@link #run}) only runs the loop, the same way;
+ * its caller records it afterwards in one go.
  */
 @Singleton
 public class AgentExecutor {
@@ -47,21 +49,46 @@ public class AgentExecutor {
         }
         Agent agent = agents.get(tenant, agentId);
         AgentSpec spec = AgentSpec.of(agent);
-        NewExecution execution = new NewExecution(Ids.newId("exec"), agent.id(), tenant.organizationId(),
-                tenant.userId(), NewExecution.SOURCE_RUNTYPE_CORE, null, surface,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
+        NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, messages);
         start(execution);
-        LoopOutcome outcome;
-        try {
-            outcome = loop.run(spec, messages);
-        } catch (RuntimeException e) {
-            // the loop reports model and tool failures itself; this is a bug, but the row must not stay running
-            LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
-            outcome = new LoopOutcome(List.of(), null, StopReasons.ERROR,
-                    new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
-        }
+        LoopOutcome outcome = runLoop(execution, spec);
         ExecutionResult result = finish(execution, outcome);
         return new AgentExecutionOutcome(execution, result, outcome.error());
+    }
+
+    /**
+     * Outside any transaction, writing nothing: runs the loop for a new execution {@code executionId}
+     * of the agent, exactly as {@link #execute} does. Never throws for the loop's sake: a failing run
+     * is a failed outcome. The caller records it ({@link AgentExecutionRecorder#recordRan}).
+     */
+    public RanExecution run(String executionId, Agent agent, String userId, String surfaceType,
+                            List<ChatMessage> messages) {
+        AgentSpec spec = AgentSpec.of(agent);
+        NewExecution execution = newExecution(executionId, agent, spec, userId, surfaceType, messages);
+        return new RanExecution(execution, runLoop(execution, spec));
+    }
+
+    private static NewExecution newExecution(String id, Agent agent, AgentSpec spec, String userId, String surface,
+                                             List<ChatMessage> messages) {
+        return new NewExecution(id, agent.id(), agent.organizationId(), userId, NewExecution.SOURCE_RUNTYPE_CORE, null,
+                surface, Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
+    }
+
+    private LoopOutcome runLoop(NewExecution execution, AgentSpec spec) {
+        try {
+            return loop.run(spec, execution.inputMessages());
+        } catch (RuntimeException e) {
+            // the loop reports model and tool failures itself; this is a bug, but the execution must still end
+            LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
+            return new LoopOutcome(List.of(), null, StopReasons.ERROR,
+                    new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
+        }
+    }
+
+    /** Whether an execution with this id was recorded already (read before running a requested one). */
+    @Transactional(readOnly = true)
+    public boolean recorded(String executionId) {
+        return recorder.exists(executionId);
     }
 
     /** The {@code running} row, committed before the loop so a long run is visible while it runs. */
