@@ -184,7 +184,7 @@ class BatchFanOutTest implements TestPropertyProvider {
     private void requestScheduleRun(String runId, String org, String flow, String recordType, List<String> recordIds)
             throws Exception {
         ScheduleRunRequestedV1 run = new ScheduleRunRequestedV1(runId, "sched_test", org, "user_sched", flow, null,
-                recordType, recordIds, null, "manual", Instant.now());
+                recordType, recordIds, null, "manual", Instant.now(), null, null, null);
         var event = CloudEventCodec.build("evt_" + UUID.randomUUID(), "urn:runloom:schedules-service",
                 ScheduleEvents.RUN_REQUESTED.type(), "sched_test", org, null, Instant.now().atOffset(ZoneOffset.UTC),
                 json.writeValueAsBytes(run));

@@ -4,13 +4,28 @@ import dev.runloom.flows.recordsource.SourceRecord;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.util.Map;
+
 /**
  * Payload of a work item on {@code runloom.flows.batch-work.v1} (type
  * {@code runloom.flows.batch-record.work.v1}, key = record id): run one flow version for one record
  * as part of a batch. Internal to flows-service. The record travels whole, so the worker never
- * calls records-service and the batch runs on the records as they were when it started.
+ * calls records-service and the batch runs on the records as they were when it started; so do the
+ * batch's {@code inputs} (variables beside {@code _record}; null: none) and the {@code options} a
+ * worker applies (null, as in items queued before options existed: the defaults).
  */
 @Serdeable
 public record BatchRecordWork(String batchId, String organizationId, @Nullable String userId, String flowId,
-                              String flowVersionId, @Nullable String scheduleRunId, SourceRecord record) {
+                              String flowVersionId, @Nullable String scheduleRunId, SourceRecord record,
+                              @Nullable Map<String, Object> inputs, @Nullable Options options) {
+
+    /** The batch's options that matter to a worker (see {@link BatchOptions}). */
+    @Serdeable
+    public record Options(int recordConcurrency, @Nullable Long timeoutMs, int maxRetries) {
+        public static final Options DEFAULTS = BatchOptions.DEFAULTS.forWorkers();
+    }
+
+    Options optionsOrDefaults() {
+        return options == null ? Options.DEFAULTS : options;
+    }
 }

@@ -20,18 +20,26 @@ public abstract class BatchRepository implements GenericRepository<Batch, String
                                  total_cost, error, started_at, completed_at)
             VALUES (:id, :organizationId, :userId, :flowId, :flowVersionId, :recordType, :scheduleRunId,
                     :executedImmediately, :status, :totalRecords, :processedRecords, :failedRecords,
-                    :totalCost, :error, :startedAt, :completedAt)""")
-    protected abstract void insert(String id, String organizationId, @Nullable String userId, String flowId,
-                                   @Nullable String flowVersionId, @Nullable String recordType,
-                                   @Nullable String scheduleRunId, boolean executedImmediately, String status,
-                                   int totalRecords, int processedRecords, int failedRecords, BigDecimal totalCost,
-                                   @Nullable String error, Instant startedAt, @Nullable Instant completedAt);
+                    :totalCost, :error, :startedAt, :completedAt)
+            ON CONFLICT (id) DO NOTHING""")
+    protected abstract int insertIfAbsent(String id, String organizationId, @Nullable String userId, String flowId,
+                                          @Nullable String flowVersionId, @Nullable String recordType,
+                                          @Nullable String scheduleRunId, boolean executedImmediately, String status,
+                                          int totalRecords, int processedRecords, int failedRecords,
+                                          BigDecimal totalCost, @Nullable String error, Instant startedAt,
+                                          @Nullable Instant completedAt);
 
-    public void insert(Batch b) {
-        insert(b.id(), b.organizationId(), b.userId(), b.flowId(), b.flowVersionId(), b.recordType(), b.scheduleRunId(),
-                b.executedImmediately(), b.status(), b.totalRecords(), b.processedRecords(), b.failedRecords(),
-                b.totalCost(), b.error(), b.startedAt(), b.completedAt());
+    /**
+     * Inserts the batch unless one with its id exists (a schedule run's minted id, redelivered):
+     * false then, and nothing is written. The unique id makes this safe against a concurrent insert.
+     */
+    public boolean insertIfAbsent(Batch b) {
+        return insertIfAbsent(b.id(), b.organizationId(), b.userId(), b.flowId(), b.flowVersionId(), b.recordType(),
+                b.scheduleRunId(), b.executedImmediately(), b.status(), b.totalRecords(), b.processedRecords(),
+                b.failedRecords(), b.totalCost(), b.error(), b.startedAt(), b.completedAt()) > 0;
     }
+
+    public abstract boolean existsByOrganizationIdAndId(String organizationId, String id);
 
     protected abstract Optional<Batch> findByOrganizationIdAndId(String organizationId, String id);
 

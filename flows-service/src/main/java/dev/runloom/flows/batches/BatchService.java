@@ -50,7 +50,7 @@ public class BatchService {
     /** A batch that already ran in the request: the batch, its executions and all their events at once. */
     @Transactional
     public void saveFinished(Batch batch, String flowName, List<FlowExecutionOutcome> outcomes) {
-        batches.insert(batch);
+        batches.insertIfAbsent(batch);
         executions.record(outcomes);
         outbox.appendAll(List.of(BatchEvents.started(batch, flowName), BatchEvents.completed(batch)));
         flows.markRun(batch.organizationId(), batch.flowId(), batch.startedAt());
@@ -59,23 +59,34 @@ public class BatchService {
     /**
      * A batch to fan out: the batch row, its started event and one work item per record, appended
      * in one JDBC batch (ten thousand records are one transaction, not ten thousand). A batch
-     * without records is finished at once.
+     * without records is finished at once. Each work item carries the batch's inputs and the options
+     * its worker applies.
+     *
+     * @return empty when the request names a batch id that already exists (a redelivered schedule
+     *         run): then nothing is written
      */
     @Transactional
-    public Batch queue(String organizationId, @Nullable String userId, CompiledFlow flow, String recordType,
-                       List<SourceRecord> records, @Nullable String scheduleRunId) {
-        String batchId = Ids.newId("batch");
+    public Optional<Batch> queue(String organizationId, @Nullable String userId, CompiledFlow flow, String recordType,
+                                 List<SourceRecord> records, BatchRequest request) {
+        String batchId = request.batchId() != null ? request.batchId() : Ids.newId("batch");
+        String scheduleRunId = request.scheduleRunId();
         Instant started = now();
         boolean empty = records.isEmpty();
         Batch batch = new Batch(batchId, organizationId, userId, flow.flowId(), flow.versionId(), recordType,
                 scheduleRunId, false, empty ? Batch.COMPLETED : Batch.QUEUED, records.size(), 0, 0, BigDecimal.ZERO,
                 null, started, empty ? started : null);
-        batches.insert(batch);
+        if (!batches.insertIfAbsent(batch)) {
+            LOG.info("batch {} already exists; schedule run {} was delivered again, nothing to start", batchId,
+                    scheduleRunId);
+            return Optional.empty();
+        }
+        Map<String, Object> inputs = request.inputs().isEmpty() ? null : request.inputs();
+        BatchRecordWork.Options options = request.options().forWorkers();
         List<OutgoingEvent> events = new ArrayList<>(records.size() + 2);
         events.add(BatchEvents.started(batch, flow.flowName()));
         for (SourceRecord record : records) {
             events.add(BatchEvents.work(new BatchRecordWork(batchId, organizationId, userId, flow.flowId(),
-                    flow.versionId(), scheduleRunId, record)));
+                    flow.versionId(), scheduleRunId, record, inputs, options)));
         }
         if (empty) {
             events.add(BatchEvents.completed(batch));
@@ -84,19 +95,31 @@ public class BatchService {
         flows.markRun(organizationId, flow.flowId(), started);
         LOG.info("batch {} of flow {} queued {} records{}", batchId, flow.flowId(), records.size(),
                 scheduleRunId == null ? "" : " for schedule run " + scheduleRunId);
-        return batch;
+        return Optional.of(batch);
     }
 
-    /** A batch that could not start (unknown flow …): recorded as failed, and its end announced. */
+    /**
+     * A batch that could not start (unknown flow, invalid options …): recorded as failed, and its end
+     * announced. With a given {@code batchId} that already exists, nothing is written (redelivered).
+     */
     @Transactional
-    public Batch failToStart(String organizationId, @Nullable String userId, String flowId,
-                             @Nullable String recordType, @Nullable String scheduleRunId, String error) {
+    public Optional<Batch> failToStart(String organizationId, @Nullable String userId, String flowId,
+                                       @Nullable String recordType, @Nullable String scheduleRunId,
+                                       @Nullable String batchId, String error) {
         Instant now = now();
-        Batch batch = new Batch(Ids.newId("batch"), organizationId, userId, flowId, null, recordType, scheduleRunId,
-                false, Batch.FAILED, 0, 0, 0, BigDecimal.ZERO, error, now, now);
-        batches.insert(batch);
+        Batch batch = new Batch(batchId != null ? batchId : Ids.newId("batch"), organizationId, userId, flowId, null,
+                recordType, scheduleRunId, false, Batch.FAILED, 0, 0, 0, BigDecimal.ZERO, error, now, now);
+        if (!batches.insertIfAbsent(batch)) {
+            return Optional.empty();
+        }
         outbox.append(BatchEvents.completed(batch));
-        return batch;
+        return Optional.of(batch);
+    }
+
+    /** Whether the organization has a batch with this id (a schedule run's batch was already started). */
+    @Transactional(readOnly = true)
+    public boolean exists(String organizationId, String batchId) {
+        return batches.existsByOrganizationIdAndId(organizationId, batchId);
     }
 
     /**

@@ -71,7 +71,8 @@ public class BatchStarter {
         if (found.size() <= inlineLimit) {
             return runInline(tenant, flow, recordType, found);
         }
-        return new BatchRun.Queued(batches.queue(tenant.organizationId(), tenant.userId(), flow, recordType, found, null));
+        return new BatchRun.Queued(batches.queue(tenant.organizationId(), tenant.userId(), flow, recordType, found,
+                BatchRequest.adHoc()).orElseThrow());
     }
 
     private BatchRun.Inline runInline(Tenant tenant, CompiledFlow flow, String recordType, List<SourceRecord> found) {

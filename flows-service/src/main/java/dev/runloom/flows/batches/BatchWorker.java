@@ -3,7 +3,6 @@ package dev.runloom.flows.batches;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
 import dev.runloom.flows.engine.ExecutionScope;
-import dev.runloom.flows.engine.FlowEngine;
 import dev.runloom.flows.engine.FlowExecutionOutcome;
 import dev.runloom.flows.flow.FlowService;
 import dev.runloom.kernel.consumer.EventSubscriber;
@@ -17,14 +16,20 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Runs the work items of fanned-out batches, a poll at a time; every replica joins the group, so work
  * spreads by partition. The flow runs for each record outside any transaction (model calls can be
- * slow and must not pin a database connection); then, in the inbox transaction, the poll's
- * executions are recorded and counted toward their batches ({@link BatchService#recordWorkDone}).
+ * slow and must not pin a database connection), under its batch's options — retries, timeout, and
+ * several records at once ({@link BatchRecordRunner}); then, in the inbox transaction, the poll's
+ * executions are recorded in delivery order and counted toward their batches
+ * ({@link BatchService#recordWorkDone}).
  *
  * <p>A work item that cannot be processed at all is dead-lettered by the kernel; it then still
  * counts toward its batch as a failed record, with the reason as its error, so the batch completes
@@ -37,15 +42,15 @@ public class BatchWorker implements EventSubscriber {
     static final int MAX_ERROR_LENGTH = 2000;
 
     private final CompiledFlows compiledFlows;
-    private final FlowEngine engine;
+    private final BatchRecordRunner runner;
     private final FlowService flows;
     private final BatchService batches;
     private final int threads;
 
-    public BatchWorker(CompiledFlows compiledFlows, FlowEngine engine, FlowService flows, BatchService batches,
+    public BatchWorker(CompiledFlows compiledFlows, BatchRecordRunner runner, FlowService flows, BatchService batches,
                        @Value("${runloom.flows.batch-work-threads:2}") int threads) {
         this.compiledFlows = compiledFlows;
-        this.engine = engine;
+        this.runner = runner;
         this.flows = flows;
         this.batches = batches;
         this.threads = threads;
@@ -60,22 +65,62 @@ public class BatchWorker implements EventSubscriber {
                 .build();
     }
 
-    /** Outside any transaction: runs the flow for the work item's record. */
-    FlowExecutionOutcome run(Received<BatchRecordWork> event) {
+    /**
+     * Outside any transaction: starts the flow for the work item's record. The outcome is pending
+     * while the record runs beside others of its batch ({@code recordConcurrency} above 1); otherwise
+     * it is already there.
+     */
+    CompletableFuture<FlowExecutionOutcome> run(Received<BatchRecordWork> event) {
         BatchRecordWork work = event.payload();
         Optional<CompiledFlow> flow = compiledFlows.find(work.organizationId(), work.flowVersionId());
-        if (flow.isPresent()) {
-            return engine.run(flow.get(), scope(work), work.record());
+        if (flow.isEmpty()) {
+            // versions are never deleted while batches reference them; should it happen, the record fails
+            // (and the batch still completes) rather than the work item being retried forever
+            return CompletableFuture.completedFuture(FlowExecutionOutcome.failedWithoutRunning(work.flowId(),
+                    work.flowId(), work.flowVersionId(), scope(work), work.record(),
+                    "Flow version '" + work.flowVersionId() + "' no longer exists", now()));
         }
-        // versions are never deleted while batches reference them; should it happen, the record fails
-        // (and the batch still completes) rather than the work item being retried forever
-        return FlowExecutionOutcome.failedWithoutRunning(work.flowId(), work.flowId(), work.flowVersionId(), scope(work),
-                work.record(), "Flow version '" + work.flowVersionId() + "' no longer exists", now());
+        CompletableFuture<FlowExecutionOutcome> outcome = runner.start(flow.get(), scope(work), work.record(),
+                work.optionsOrDefaults());
+        if (outcome.isCompletedExceptionally()) {
+            throw failure(outcome.exceptionNow()); // as if thrown here: the kernel dead-letters the item
+        }
+        return outcome;
     }
 
-    /** Inside the inbox transaction: records what {@link #run} computed. */
-    void record(List<Prepared<BatchRecordWork, FlowExecutionOutcome>> prepared) {
-        batches.recordWorkDone(prepared.stream().map(Prepared::result).toList());
+    /**
+     * Inside the inbox transaction: records what {@link #run} computed, in delivery order (waiting for
+     * the records of the poll that are still running beside each other).
+     */
+    void record(List<Prepared<BatchRecordWork, CompletableFuture<FlowExecutionOutcome>>> prepared) {
+        List<FlowExecutionOutcome> outcomes = new ArrayList<>(prepared.size());
+        for (Prepared<BatchRecordWork, CompletableFuture<FlowExecutionOutcome>> p : prepared) {
+            try {
+                outcomes.add(p.result().join());
+            } catch (CompletionException e) {
+                throw failure(e); // the kernel retries the poll event by event and dead-letters this one
+            }
+        }
+        runner.forgetFinished();
+        batches.recordWorkDone(outcomes);
+    }
+
+    /**
+     * What made a record's run throw (a step's failure is an outcome, not this). A StackOverflowError
+     * comes from a pathological input (a deeply nested template), so it is the item's fault.
+     */
+    private static RuntimeException failure(Throwable thrown) {
+        Throwable cause = thrown;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof StackOverflowError) {
+            return new IllegalArgumentException("event is too deeply nested to process", cause);
+        }
+        return new IllegalStateException("record execution failed: " + cause, cause);
     }
 
     /**
@@ -99,7 +144,8 @@ public class BatchWorker implements EventSubscriber {
     }
 
     private static ExecutionScope scope(BatchRecordWork work) {
-        return new ExecutionScope(work.organizationId(), work.userId(), work.batchId(), work.scheduleRunId());
+        return new ExecutionScope(work.organizationId(), work.userId(), work.batchId(), work.scheduleRunId(),
+                work.inputs() == null ? Map.of() : work.inputs());
     }
 
     private static Instant now() {

@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * One finished flow execution for one record: its summary, its step results and its record results.
- * Named apart from agents-service's executions, which are a different thing.
+ * After retries, success, error and record results are the last attempt's; step results, step
+ * counts, tokens and cost cover every attempt. Named apart from agents-service's executions, which
+ * are a different thing.
  */
 public record FlowExecutionOutcome(String executionId, String flowId, String flowName, String flowVersionId,
                                    ExecutionScope scope, SourceRecord record, boolean success, @Nullable String error,

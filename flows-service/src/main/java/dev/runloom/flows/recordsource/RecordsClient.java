@@ -12,7 +12,8 @@ import java.util.List;
 /** Reads every record of a type for a tenant, page by page, on the tenant's behalf. */
 @Singleton
 public class RecordsClient {
-    static final int PAGE_SIZE = 1000;
+    /** Records per page unless a batch's {@code chunkSize} says otherwise. */
+    public static final int DEFAULT_PAGE_SIZE = 1000;
 
     private final RecordsApi api;
     private final InternalTokens tokens;
@@ -24,10 +25,19 @@ public class RecordsClient {
 
     /** @throws RecordsUnavailableException when records-service is down or answers with an error */
     public List<SourceRecord> recordsOfType(Tenant tenant, String recordType) {
+        return recordsOfType(tenant, recordType, DEFAULT_PAGE_SIZE);
+    }
+
+    /**
+     * Reads pages of {@code pageSize} records (records-service allows up to 2000).
+     *
+     * @throws RecordsUnavailableException when records-service is down or answers with an error
+     */
+    public List<SourceRecord> recordsOfType(Tenant tenant, String recordType, int pageSize) {
         List<SourceRecord> records = new ArrayList<>();
         String after = null;
         do {
-            RecordsApi.RecordsPage page = page(tenant, recordType, after);
+            RecordsApi.RecordsPage page = page(tenant, recordType, after, pageSize);
             if (page.data() != null) {
                 records.addAll(page.data());
             }
@@ -41,10 +51,10 @@ public class RecordsClient {
         return records;
     }
 
-    private RecordsApi.RecordsPage page(Tenant tenant, String recordType, String after) {
+    private RecordsApi.RecordsPage page(Tenant tenant, String recordType, String after, int pageSize) {
         try {
             // a fresh token per page: tokens live two minutes, a large type takes many pages
-            RecordsApi.RecordsPage page = api.list(recordType, after, PAGE_SIZE, tokens.sign(tenant));
+            RecordsApi.RecordsPage page = api.list(recordType, after, pageSize, tokens.sign(tenant));
             if (page == null) { // what a declarative client returns for a 404
                 throw new RecordsUnavailableException("records-service has no records read endpoint (404)", null);
             }

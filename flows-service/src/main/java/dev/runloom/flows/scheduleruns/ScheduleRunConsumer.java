@@ -1,6 +1,7 @@
 package dev.runloom.flows.scheduleruns;
 
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.flows.batches.BatchOptions;
 import dev.runloom.flows.batches.BatchService;
 import dev.runloom.flows.engine.CompiledFlows;
 import dev.runloom.flows.flow.FlowService;
@@ -29,7 +30,12 @@ import java.util.Set;
  * Starts a fanned-out batch for every schedule run that targets a flow (agent targets belong to
  * agents-service). Planning reads the flow and, over HTTP, the records, so it runs outside any
  * transaction; the batch is then queued in the inbox transaction, every execution and event
- * carrying the run id. A run that cannot start ends as a failed batch, so the schedule run ends too.
+ * carrying the run id, its work items the run's inputs and options. A run that cannot start (an
+ * unknown flow, options out of range …) ends as a failed batch, so the schedule run ends too.
+ *
+ * <p>The batch takes the run's {@code batchId}, minted by schedules-service: a request delivered
+ * again (same event, which the inbox skips, or another event for the same batch) finds the batch
+ * there and does nothing.
  */
 @Singleton
 public class ScheduleRunConsumer implements EventSubscriber {
@@ -58,7 +64,8 @@ public class ScheduleRunConsumer implements EventSubscriber {
     }
 
     /**
-     * Outside any transaction: finds the flow and the records to run over ({@code null}: not a flow's run).
+     * Outside any transaction: finds the flow and the records to run over ({@code null}: not a flow's
+     * run, or its batch exists already).
      *
      * @throws TransientFailures.TransientFailure when records-service cannot be read: not the event's
      *                                            fault, so the poll is read again later
@@ -67,6 +74,17 @@ public class ScheduleRunConsumer implements EventSubscriber {
         ScheduleRunRequestedV1 run = event.payload();
         if (run.flowId() == null) {
             return null;
+        }
+        String batchId = ScheduleRunPlan.batchId(run);
+        if (batchId != null && batches.exists(run.organizationId(), batchId)) {
+            LOG.info("schedule run {}: batch {} exists already; request delivered again, ignored", run.runId(), batchId);
+            return null; // the insert in start() is the real guard; this spares reading the records again
+        }
+        BatchOptions options;
+        try {
+            options = options(run.executionOptions());
+        } catch (BatchOptions.InvalidBatchOptions e) {
+            return ScheduleRunPlan.failure(run, e.getMessage());
         }
         Optional<FlowWithSteps> flow = flows.find(run.organizationId(), run.flowId());
         if (flow.isEmpty()) {
@@ -83,7 +101,7 @@ public class ScheduleRunConsumer implements EventSubscriber {
                 run.userId() != null ? run.userId() : "schedule:" + run.scheduleId(), SCHEDULE_SCOPES);
         List<SourceRecord> found;
         try {
-            found = records.recordsOfType(onBehalf, recordType);
+            found = records.recordsOfType(onBehalf, recordType, options.chunkSize());
         } catch (RecordsUnavailableException e) {
             throw new TransientFailures.TransientFailure(e);
         }
@@ -91,7 +109,7 @@ public class ScheduleRunConsumer implements EventSubscriber {
             Set<String> wanted = new HashSet<>(recordIds);
             found = found.stream().filter(r -> wanted.contains(r.id())).toList();
         }
-        return ScheduleRunPlan.batch(run, compiledFlows.compiled(flow.get().version()), recordType, found);
+        return ScheduleRunPlan.batch(run, compiledFlows.compiled(flow.get().version()), recordType, found, options);
     }
 
     /** Inside the inbox transaction: queues each planned batch, or records the run's failure to start. */
@@ -104,12 +122,20 @@ public class ScheduleRunConsumer implements EventSubscriber {
             ScheduleRunRequestedV1 run = plan.run();
             if (plan.failure() != null) {
                 batches.failToStart(run.organizationId(), run.userId(), run.flowId(), run.recordType(), run.runId(),
-                        plan.failure());
-                LOG.info("schedule run {} could not start a batch: {}", run.runId(), plan.failure());
+                        ScheduleRunPlan.batchId(run), plan.failure())
+                        .ifPresent(b -> LOG.info("schedule run {} could not start a batch: {}", run.runId(), plan.failure()));
             } else {
                 batches.queue(run.organizationId(), run.userId(), plan.flow(), plan.recordType(), plan.records(),
-                        run.runId());
+                        plan.request());
             }
         }
+    }
+
+    private static BatchOptions options(@Nullable ScheduleRunRequestedV1.ExecutionOptionsV1 given) {
+        if (given == null) {
+            return BatchOptions.DEFAULTS;
+        }
+        return BatchOptions.of(given.chunkSize(), given.recordConcurrency(), given.progressFlushSize(),
+                given.timeoutMs(), given.maxRetries());
     }
 }

@@ -8,8 +8,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * What one step did for one record in one execution (table {@code step_results}). For model calls
- * the cost is stored with the input/output price per million tokens it was computed from.
+ * What one step did for one record in one attempt of one execution (table {@code step_results}):
+ * {@code retryCount} is the attempt (0 the first; a batch's {@code maxRetries} runs a failed record
+ * again, and every attempt keeps its rows). For model calls the cost is stored with the input/output
+ * price per million tokens it was computed from.
  */
 @MappedEntity("step_results")
 public record StepResult(@Id String id,

@@ -1,0 +1,162 @@
+package dev.runloom.flows.batches;
+
+import dev.runloom.flows.engine.CompiledFlow;
+import dev.runloom.flows.engine.ExecutionScope;
+import dev.runloom.flows.engine.FlowEngine;
+import dev.runloom.flows.engine.FlowExecutionOutcome;
+import dev.runloom.flows.engine.RecordExecution;
+import dev.runloom.flows.recordsource.SourceRecord;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a work item's record under its batch's options, for the {@link BatchWorker}'s prepare phase.
+ *
+ * <ul>
+ *   <li><b>maxRetries</b>: a failed attempt (a step failed, or it timed out) is run again, up to
+ *       {@code maxRetries} times, immediately, as the same execution (see {@link RecordExecution}).</li>
+ *   <li><b>timeoutMs</b>: counted from the start of each attempt. When it passes, the attempt is
+ *       abandoned: it fails with {@code record execution timed out after <n>ms} at once, and the thread
+ *       running it finishes the step underway and starts no other (Liquid and model calls cannot be
+ *       stopped mid-step; Liquid is bounded by its iteration and size limits, model calls by their
+ *       HTTP timeouts).</li>
+ *   <li><b>recordConcurrency</b>: the Inbox calls the preparer for one event after the other on the
+ *       consumer thread, so up to N records of a batch run at once by starting each on the record
+ *       threads and returning its pending outcome; before starting another, the consumer thread waits
+ *       until fewer than N of that batch are under way (per consumer thread: each owns its
+ *       partitions). The worker's applier then takes the outcomes in delivery order. The price: the
+ *       last records of a poll (at most N-1 of a batch) are still awaited when the apply phase has
+ *       begun, i.e. inside the inbox transaction — the kernel offers no step between prepare and
+ *       apply in which to wait outside it.</li>
+ * </ul>
+ * With the defaults (one at a time, no timeout) a record runs on the consumer thread itself, as it
+ * always did; the record threads are used only when an option needs another thread.
+ */
+@Singleton
+public class BatchRecordRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRecordRunner.class);
+
+    private final FlowEngine engine;
+    private final ThreadPoolExecutor recordThreads;
+    private final ScheduledExecutorService timeouts;
+    /** Per consumer thread: the pending records of each batch it started and has not seen finish. */
+    private final ThreadLocal<Map<String, ArrayDeque<CompletableFuture<FlowExecutionOutcome>>>> underway =
+            ThreadLocal.withInitial(HashMap::new);
+
+    public BatchRecordRunner(FlowEngine engine, @Value("${runloom.flows.record-threads:64}") int threads) {
+        this.engine = engine;
+        AtomicInteger count = new AtomicInteger();
+        this.recordThreads = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> Thread.ofPlatform().daemon().name("flows-record-" + count.incrementAndGet()).unstarted(r));
+        this.recordThreads.allowCoreThreadTimeOut(true);
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("flows-record-timeouts").unstarted(r));
+    }
+
+    /**
+     * Starts the record's execution; the future completes with its outcome after the last attempt.
+     * Returns once the record may run beside the others of its batch (see the class comment).
+     */
+    public CompletableFuture<FlowExecutionOutcome> start(CompiledFlow flow, ExecutionScope scope, SourceRecord record,
+                                                         BatchRecordWork.Options options) {
+        boolean concurrent = options.recordConcurrency() > 1;
+        String batchKey = String.valueOf(scope.batchId());
+        if (concurrent) {
+            awaitRoom(batchKey, options.recordConcurrency());
+        }
+        Executor executor = concurrent || options.timeoutMs() != null ? recordThreads : Runnable::run;
+        CompletableFuture<FlowExecutionOutcome> outcome = attempt(engine.start(flow, scope, record), options, executor);
+        if (concurrent) {
+            underway.get().computeIfAbsent(batchKey, k -> new ArrayDeque<>()).add(outcome);
+        } else {
+            outcome.exceptionally(e -> null).join(); // one at a time: done before the next record starts
+        }
+        return outcome;
+    }
+
+    private CompletableFuture<FlowExecutionOutcome> attempt(RecordExecution execution, BatchRecordWork.Options options,
+                                                            Executor executor) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        RecordExecution.Attempt attempt = execution.newAttempt();
+        executor.execute(() -> {
+            ScheduledFuture<?> timer = null;
+            if (options.timeoutMs() != null) {
+                long timeoutMs = options.timeoutMs();
+                timer = timeouts.schedule(() -> {
+                    if (attempt.abandon("record execution timed out after " + timeoutMs + "ms")) {
+                        ended.complete(null);
+                    }
+                }, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            try {
+                attempt.run();
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                ended.complete(null);
+            } catch (Throwable e) { // a StackOverflowError from a pathological template too: the event's fault
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                ended.completeExceptionally(e);
+            }
+        });
+        return ended.thenCompose(done -> {
+            if (execution.failed() && attempt.retryCount() < options.maxRetries()) {
+                LOG.debug("record execution failed (attempt {} of {}); retrying", attempt.retryCount() + 1,
+                        options.maxRetries() + 1);
+                return attempt(execution, options, executor);
+            }
+            return CompletableFuture.completedFuture(execution.finish());
+        });
+    }
+
+    /** Waits until fewer than {@code concurrency} records of the batch this thread started are under way. */
+    private void awaitRoom(String batchKey, int concurrency) {
+        Map<String, ArrayDeque<CompletableFuture<FlowExecutionOutcome>>> mine = underway.get();
+        ArrayDeque<CompletableFuture<FlowExecutionOutcome>> pending = mine.get(batchKey);
+        if (pending == null) {
+            return;
+        }
+        pending.removeIf(CompletableFuture::isDone);
+        while (pending.size() >= concurrency) {
+            CompletableFuture.anyOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            pending.removeIf(CompletableFuture::isDone);
+        }
+        forgetFinished();
+    }
+
+    /**
+     * On a consumer thread, once its poll's outcomes were taken: forgets the records of this thread
+     * that finished, so what it holds is only what is still under way.
+     */
+    void forgetFinished() {
+        underway.get().values().removeIf(pending -> {
+            pending.removeIf(CompletableFuture::isDone);
+            return pending.isEmpty();
+        });
+    }
+
+    /** Records already started still finish (a consumer thread may be waiting for them); no new ones start. */
+    @PreDestroy
+    void stop() {
+        recordThreads.shutdown();
+        timeouts.shutdown();
+    }
+}
