@@ -1,5 +1,7 @@
 package dev.runloom.schedules;
 
+import dev.runloom.agents.events.AgentEvents;
+import dev.runloom.agents.events.AgentExecutionCompletedV1;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.events.EventStream;
@@ -14,6 +16,7 @@ import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.TopicNames;
 import dev.runloom.schedules.events.ScheduleEvents;
 import dev.runloom.schedules.events.ScheduleRunRequestedV1;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1.ExecutionOptionsV1;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
 import dev.runloom.testsupport.KafkaTestTopics;
@@ -26,6 +29,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -38,6 +42,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,15 +53,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Schedules over HTTP (create, get, bad input, run now, history, results) and through Kafka: the
- * run-requested event really leaves, and flows-service's batch and execution events (produced
- * here as CloudEvents) drive a run to its end and fill its results. The background scheduler is
- * off in this class so only the runs the tests start exist.
+ * run-requested event really leaves, and flows-service's batch and execution events and
+ * agents-service's completion events (produced here as CloudEvents) drive a run to its end and
+ * fill its results. The background scheduler is off in this class so only the runs the tests
+ * start exist; flows and agents exist in {@link FakeTargetServices}.
  */
 @ServiceTest("schedules")
 class SchedulesApiTest implements TestPropertyProvider {
     private static final List<String> SCHEDULE_KEYS = List.of("id", "name", "flowId", "agentId", "recordType",
             "recordIds", "inputs", "triggerType", "cron", "timezone", "runAt", "enabled", "executionOptions",
-            "nextRunAt", "lastRunAt", "productSurfaceId", "organizationId", "userId", "createdAt", "updatedAt");
+            "missedRunPolicy", "nextRunAt", "lastRunAt", "productSurfaceId", "organizationId", "userId", "createdAt", "updatedAt");
     private static final List<String> RUN_KEYS = List.of("id", "scheduleId", "status", "flowId", "agentId",
             "batchExecutionId", "agentExecutionId", "totalRecords", "processedRecords", "failedRecords", "error",
             "startedAt", "completedAt", "createdAt");
@@ -69,9 +75,19 @@ class SchedulesApiTest implements TestPropertyProvider {
     @Inject KafkaTestTopics kafka;
     @Inject TransactionOperations<Connection> transactions;
 
+    private final FakeTargetServices targets = new FakeTargetServices()
+            .flows(ORG_A, "flow_abc", "flow_1", "flow_enrich").agents(ORG_A, "agent_1");
+
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("runloom.scheduler.enabled", "false");
+        Map<String, String> properties = new HashMap<>(targets.serviceProperties());
+        properties.put("runloom.scheduler.enabled", "false");
+        return properties;
+    }
+
+    @AfterAll
+    void stopFake() {
+        targets.close();
     }
 
     // ---- create and get ----------------------------------------------------------------------
@@ -101,6 +117,7 @@ class SchedulesApiTest implements TestPropertyProvider {
                 .containsEntry("timezone", "America/New_York").containsEntry("runAt", null)
                 .containsEntry("enabled", true)
                 .containsEntry("executionOptions", Map.of("chunkSize", 50, "recordConcurrency", 4, "timeoutMs", 60000))
+                .containsEntry("missedRunPolicy", "fire_once")
                 .containsEntry("lastRunAt", null).containsEntry("productSurfaceId", null)
                 .containsEntry("organizationId", "org_a").containsEntry("userId", "user_a");
         // next 08:00 New York time on a weekday, written as ISO-8601 UTC
@@ -146,7 +163,11 @@ class SchedulesApiTest implements TestPropertyProvider {
         cases.put("{\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
         cases.put("{\"target\":{\"recordType\":\"leads\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
         cases.put("{\"target\":{\"flowId\":\"flow_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
-        cases.put("{\"target\":{\"agentId\":\"agent_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "unsupported_target");
+        // an agent target needs the messages its run starts with
+        cases.put("{\"target\":{\"agentId\":\"agent_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        // exactly one of flowId and agentId
+        cases.put("{\"target\":{},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
+        cases.put("{\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\",\"agentId\":\"agent_1\"},\"trigger\":{\"type\":\"recurring\",\"cron\":\"* * * * *\"}}", "validation_failed");
         cases.put("{" + target + "}", "validation_failed");
         cases.put("{" + target + ",\"trigger\":{\"type\":\"weekly\",\"cron\":\"* * * * *\"}}", "validation_failed");
         cases.put("{" + target + ",\"trigger\":{\"type\":\"recurring\"}}", "invalid_cron");
@@ -207,9 +228,12 @@ class SchedulesApiTest implements TestPropertyProvider {
         Reply started = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200);
         assertThat(started.body()).containsOnlyKeys("runId", "scheduleId", "status", "batchExecutionId", "agentExecutionId")
                 .containsEntry("scheduleId", scheduleId).containsEntry("status", "pending")
-                .containsEntry("batchExecutionId", null).containsEntry("agentExecutionId", null);
+                .containsEntry("agentExecutionId", null);
         String runId = started.string("runId");
         assertThat(runId).startsWith("run_");
+        // the batch's id is minted with the run: flows-service gives its batch this id
+        String batchId = started.string("batchExecutionId");
+        assertThat(batchId).startsWith("batch_");
 
         // the request really reaches Kafka as a CloudEvent keyed by the schedule
         ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.of(ScheduleEvents.RUNS),
@@ -227,14 +251,17 @@ class SchedulesApiTest implements TestPropertyProvider {
         assertThat(requested.inputs()).containsEntry("tone", "brief");
         assertThat(requested.organizationId()).isEqualTo("org_a");
         assertThat(requested.userId()).isEqualTo("user_a");
+        assertThat(requested.batchId()).isEqualTo(batchId);
+        assertThat(requested.agentId()).isNull();
+        assertThat(requested.agentExecutionId()).isNull();
+        assertThat(requested.executionOptions()).isEqualTo(new ExecutionOptionsV1(null, 4, null, 60_000L, 1));
 
         Map<String, Object> pending = onlyRun(scheduleId);
         assertThat(pending).containsOnlyKeys(RUN_KEYS).containsEntry("id", runId).containsEntry("status", "pending")
-                .containsEntry("flowId", "flow_enrich").containsEntry("batchExecutionId", null)
+                .containsEntry("flowId", "flow_enrich").containsEntry("batchExecutionId", batchId)
                 .containsEntry("startedAt", null).containsEntry("totalRecords", 0);
 
         // flows-service's side: a result before its batch's start event, then the rest
-        String batchId = Ids.newId("batch");
         Instant t0 = Instant.parse("2026-06-10T15:22:30.125Z");
         CloudEvent first = execution(runId, batchId, "rec_1", "John Doe", true, t0, t0.plusSeconds(30), "res_1");
         send(FlowEvents.EXECUTIONS, "rec_1", first);
@@ -275,6 +302,18 @@ class SchedulesApiTest implements TestPropertyProvider {
         assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=failed", ORG_A).data()).isEmpty();
         assertThat(api.get("/v1/schedules/runs/" + runId + "/results?status=completed", ORG_A).data()).hasSize(2);
 
+        // the same results by the batch's id (reference S3), paged and filtered the same way
+        Reply byBatch = api.get("/v1/schedules/batch/" + batchId + "/results", ORG_A).assertStatus(200);
+        assertThat(byBatch.body()).isEqualTo(results.body());
+        Reply batchPage = api.get("/v1/schedules/batch/" + batchId + "/results?limit=1&offset=1&status=success", ORG_A)
+                .assertStatus(200);
+        assertThat(batchPage.data()).extracting(r -> r.get("recordId")).containsExactly("rec_2");
+        assertThat(batchPage.pagination()).containsEntry("hasMore", false).containsEntry("limit", 1)
+                .containsEntry("offset", 1).containsEntry("total", 2);
+        assertThat(api.get("/v1/schedules/batch/" + batchId + "/results?status=failed", ORG_A).pagination())
+                .containsEntry("total", 0);
+        api.get("/v1/schedules/batch/" + batchId + "/results", ORG_B).assertProblem(404, "not_found");
+
         // redelivered events (same CloudEvent ids), a late start event, and an event for a run we don't know
         send(FlowEvents.EXECUTIONS, "rec_1", first);
         send(FlowEvents.BATCHES, batchId, completed);
@@ -296,6 +335,87 @@ class SchedulesApiTest implements TestPropertyProvider {
 
         // another organization sees nothing
         api.get("/v1/schedules/runs/" + runId + "/results", ORG_B).assertProblem(404, "not_found");
+    }
+
+    @Test
+    void anAgentTargetRunsWithItsMessagesAndTheAgentsCompletionEndsTheRun() throws Exception {
+        String scheduleId = api.post("/v1/schedules", """
+                {"name":"Morning briefing","target":{"agentId":"agent_1"},
+                 "trigger":{"type":"recurring","cron":"0 8 * * MON-FRI","timezone":"Europe/Paris"},
+                 "inputs":{"messages":[{"role":"user","content":"Summarise yesterday's signups"}]}}""", ORG_A)
+                .assertStatus(201).string("id");
+        assertThat(api.get("/v1/schedules/" + scheduleId, ORG_A).body()).containsEntry("agentId", "agent_1")
+                .containsEntry("flowId", null).containsEntry("recordType", null);
+
+        Reply started = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200);
+        String runId = started.string("runId");
+        String executionId = started.string("agentExecutionId");
+        assertThat(executionId).startsWith("exec_");
+        assertThat(started.body()).containsEntry("batchExecutionId", null).containsEntry("status", "pending");
+
+        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.of(ScheduleEvents.RUNS),
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(runId), Poll.TIMEOUT);
+        ScheduleRunRequestedV1 requested = json.readValue(CloudEventCodec.fromRecord(record).getData().toBytes(),
+                ScheduleRunRequestedV1.class);
+        assertThat(requested.agentId()).isEqualTo("agent_1");
+        assertThat(requested.agentExecutionId()).isEqualTo(executionId);
+        assertThat(requested.flowId()).isNull();
+        assertThat(requested.batchId()).isNull();
+        assertThat(requested.inputs()).isEqualTo(Map.of("messages",
+                List.of(Map.of("role", "user", "content", "Summarise yesterday's signups"))));
+        assertThat(onlyRun(scheduleId)).containsEntry("agentExecutionId", executionId).containsEntry("agentId", "agent_1")
+                .containsEntry("status", "pending");
+
+        // agents-service's completion (and one of an execution no schedule started) ends the run
+        Instant t0 = Instant.parse("2026-06-12T08:00:00.250Z");
+        send(AgentEvents.EXECUTIONS, "exec_other", agentCompleted("exec_other", null, "completed", t0));
+        CloudEvent done = agentCompleted(executionId, runId, "completed", t0);
+        send(AgentEvents.EXECUTIONS, executionId, done);
+        Map<String, Object> run = Poll.until(() -> onlyRun(scheduleId), r -> "completed".equals(r.get("status")));
+        assertThat(run).containsOnlyKeys(RUN_KEYS).containsEntry("agentExecutionId", executionId)
+                .containsEntry("startedAt", "2026-06-12T08:00:00.250Z").containsEntry("completedAt", "2026-06-12T08:00:04.250Z")
+                .containsEntry("error", null).containsEntry("totalRecords", 0).containsEntry("processedRecords", 0);
+        // tokens and cost are kept, not shown: the reference's run object has no such fields
+        assertThat(query("SELECT total_tokens || ' ' || total_cost FROM schedule_runs WHERE id = ?", runId))
+                .isEqualTo("1234 0.0125");
+        assertThat(api.get("/v1/schedules/runs/" + runId + "/results", ORG_A).pagination()).containsEntry("total", 0);
+
+        // a failed execution fails the next run; a redelivery changes nothing
+        String second = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200).string("runId");
+        String secondExecution = api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0)
+                .get("agentExecutionId").toString();
+        send(AgentEvents.EXECUTIONS, secondExecution, agentCompleted(secondExecution, second, "failed", t0.plusSeconds(60)));
+        send(AgentEvents.EXECUTIONS, executionId, done);
+        Map<String, Object> failed = Poll.until(() -> api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(0),
+                r -> "failed".equals(r.get("status")));
+        assertThat(failed).containsEntry("id", second).containsEntry("error", "agent execution failed (error)");
+        assertThat(api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(1)).isEqualTo(run);
+        assertThat(inboxOutcome(done.getId())).isEqualTo("processed");
+    }
+
+    @Test
+    void eventsOfADeletedSchedulesRunAreIgnoredWithoutErrors() throws Exception {
+        String scheduleId = createRecurring(ORG_A);
+        Reply started = api.post("/v1/schedules/" + scheduleId + "/run", "", ORG_A).assertStatus(200);
+        String runId = started.string("runId");
+        String batchId = started.string("batchExecutionId");
+        api.send(HttpRequest.DELETE("/v1/schedules/" + scheduleId), ORG_A).assertStatus(200);
+
+        // the batch goes on in flows-service; what it still reports finds no run here
+        Instant t0 = Instant.parse("2026-06-13T10:00:00Z");
+        CloudEvent begun = batchStarted(runId, batchId, 1, t0);
+        CloudEvent result = execution(runId, batchId, "rec_1", "John Doe", true, t0, t0.plusSeconds(2), "res_1");
+        CloudEvent ended = batchCompleted(runId, batchId, "completed", 1, 0, null, t0, t0.plusSeconds(3));
+        CloudEvent agentDone = agentCompleted("exec_gone", runId, "completed", t0);
+        send(FlowEvents.BATCHES, batchId, begun);
+        send(FlowEvents.EXECUTIONS, "rec_1", result);
+        send(FlowEvents.BATCHES, batchId, ended);
+        send(AgentEvents.EXECUTIONS, "exec_gone", agentDone);
+        for (CloudEvent event : List.of(begun, result, ended, agentDone)) {
+            assertThat(Poll.until(() -> inboxOutcome(event.getId()), outcome -> outcome != null)).isEqualTo("processed");
+        }
+        api.get("/v1/schedules/runs/" + runId + "/results", ORG_A).assertProblem(404, "not_found");
+        assertThat(query("SELECT count(*)::text FROM schedule_runs WHERE id = ?", runId)).isEqualTo("0");
     }
 
     @Test
@@ -352,7 +472,9 @@ class SchedulesApiTest implements TestPropertyProvider {
         return api.post("/v1/schedules", """
                 {"name":"Enrich","target":{"flowId":"flow_enrich","recordType":"customers"},
                  "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"Europe/Paris"},
-                 "inputs":{"tone":"brief"}}""", tenant).assertStatus(201).string("id");
+                 "inputs":{"tone":"brief"},
+                 "executionOptions":{"recordConcurrency":4,"timeoutMs":60000,"maxRetries":1,"retryOnFailure":true}}""",
+                tenant).assertStatus(201).string("id");
     }
 
     private Map<String, Object> onlyRun(String scheduleId) {
@@ -383,9 +505,28 @@ class SchedulesApiTest implements TestPropertyProvider {
                 "customers", ok + failed, ok, failed, status, error, runId, startedAt, completedAt, BigDecimal.ONE));
     }
 
+    /** An agent execution that took four seconds, 1234 tokens and $0.0125; {@code stopReason} "error" when it failed. */
+    private CloudEvent agentCompleted(String executionId, String runId, String status, Instant startedAt) throws Exception {
+        return cloudEvent(AgentEvents.EXECUTION_COMPLETED, executionId, new AgentExecutionCompletedV1(executionId,
+                "agent_1", "org_a", null, status, "completed".equals(status) ? "end_turn" : "error", 2, 1234,
+                new BigDecimal("0.0125"), startedAt, startedAt.plusSeconds(4), runId));
+    }
+
     private <T> CloudEvent cloudEvent(EventType<T> type, String subject, T payload) throws Exception {
-        return CloudEventCodec.build(Ids.newId("evt"), "urn:runloom:flows-service", type.type(), subject, "org_a", null,
+        String source = type.stream() == AgentEvents.EXECUTIONS ? "urn:runloom:agents-service" : "urn:runloom:flows-service";
+        return CloudEventCodec.build(Ids.newId("evt"), source, type.type(), subject, "org_a", null,
                 OffsetDateTime.now(ZoneOffset.UTC), json.writeValueAsBytes(payload));
+    }
+
+    private String query(String sql, String param) {
+        return transactions.executeRead(status -> {
+            try (PreparedStatement select = status.getConnection().prepareStatement(sql)) {
+                select.setString(1, param);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        });
     }
 
     private void send(EventStream stream, String key, CloudEvent event) {

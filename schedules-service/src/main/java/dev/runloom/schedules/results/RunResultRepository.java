@@ -19,7 +19,9 @@ import java.util.function.Function;
 public abstract class RunResultRepository implements GenericRepository<RunResult, String> {
     /**
      * One statement for a poll's worth of results: rows travel as parallel text arrays, only those
-     * whose run exists here (same organization) are kept, a repeated execution is ignored, and
+     * whose run exists here (same organization) are kept — the run is key-share locked, so a
+     * schedule deleted meanwhile either waits for this statement or is already gone and its
+     * results are dropped, never a foreign-key error —, a repeated execution is ignored, and
      * the runs still in progress count what was actually inserted (the batch-completed event later
      * replaces the tally with flows-service's own counts). The SQL text never changes with the
      * batch size.
@@ -30,6 +32,9 @@ public abstract class RunResultRepository implements GenericRepository<RunResult
                                      ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                     AS u(run_id, execution_id, organization_id, record_id, record_name, record_type, record_result_id,
                          flow_id, flow_name, status, error, executed_at, failed_at, created_at)
+            ), known AS (
+                SELECT u.* FROM incoming u JOIN schedule_runs r ON r.id = u.run_id AND r.organization_id = u.organization_id
+                FOR KEY SHARE OF r
             ), inserted AS (
                 INSERT INTO schedule_run_results (run_id, execution_id, organization_id, record_id, record_name,
                                                   record_type, record_result_id, flow_id, flow_name, status, error,
@@ -37,7 +42,7 @@ public abstract class RunResultRepository implements GenericRepository<RunResult
                 SELECT u.run_id, u.execution_id, u.organization_id, u.record_id, u.record_name, u.record_type,
                        u.record_result_id, u.flow_id, u.flow_name, u.status, u.error,
                        u.executed_at::timestamptz, u.failed_at::timestamptz, u.created_at::timestamptz
-                FROM incoming u JOIN schedule_runs r ON r.id = u.run_id AND r.organization_id = u.organization_id
+                FROM known u
                 ON CONFLICT (run_id, execution_id) DO NOTHING
                 RETURNING run_id, status
             ), tally AS (

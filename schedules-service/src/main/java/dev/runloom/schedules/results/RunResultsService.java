@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
 
 import java.util.List;
 
-/** Pages of a run's per-record results with their total (pagination style B2). */
+/** Pages of a run's (or its batch's) per-record results with their total (pagination style B2). */
 @Singleton
 public class RunResultsService {
     private final ScheduleRunRepository runs;
@@ -28,6 +28,23 @@ public class RunResultsService {
         if (!runs.existsByOrganizationIdAndId(organizationId, runId)) {
             throw ProblemException.notFound("Schedule run", runId);
         }
+        return pageOfRun(organizationId, runId, status, limit, offset);
+    }
+
+    /**
+     * The results of the run that started batch {@code batchId}; 404 when no run of the
+     * organization did (another organization's batch, or a batch no schedule started).
+     */
+    @Transactional(readOnly = true)
+    public Paged<RunResult, OffsetTotalPagination> pageOfBatch(String organizationId, String batchId,
+                                                               @Nullable String status, int limit, int offset) {
+        String runId = runs.findByOrganizationIdAndBatchExecutionId(organizationId, batchId)
+                .orElseThrow(() -> ProblemException.notFound("Batch", batchId)).id();
+        return pageOfRun(organizationId, runId, status, limit, offset);
+    }
+
+    private Paged<RunResult, OffsetTotalPagination> pageOfRun(String organizationId, String runId,
+                                                              @Nullable String status, int limit, int offset) {
         List<RunResult> page = results.page(organizationId, runId, status, limit, offset);
         long total = results.count(organizationId, runId, status);
         return new Paged<>(page, OffsetTotalPagination.of(limit, offset, page.size(), total));

@@ -5,8 +5,9 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * {@code POST /v1/schedules/:id/run} answer (reference S12 is a guess). The batch or agent
- * execution does not exist yet when this answers — flows-service starts it from the event — so
- * both ids are null; the run's history shows them once known.
+ * execution is started from the run-requested event, after this answers; its id is minted here
+ * with the run, so {@code batchExecutionId} (flow target) or {@code agentExecutionId} (agent
+ * target) is known at once and the other is null.
  */
 @Serdeable
 public record RunStartedResponse(String runId, String scheduleId, String status,

@@ -1,5 +1,7 @@
 package dev.runloom.schedules.runs;
 
+import dev.runloom.common.pagination.OffsetTotalPagination;
+import dev.runloom.common.pagination.Paged;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.schedules.schedule.ScheduleRepository;
 import io.micronaut.transaction.annotation.Transactional;
@@ -7,7 +9,7 @@ import jakarta.inject.Singleton;
 
 import java.util.List;
 
-/** Reading a schedule's run history. */
+/** Reading runs: one schedule's history, and every run of the organization. */
 @Singleton
 public class ScheduleRunService {
     /** The history endpoint has no paging (reference S13): the newest runs, this many at most. */
@@ -28,5 +30,14 @@ public class ScheduleRunService {
             throw ProblemException.notFound("Schedule", scheduleId);
         }
         return runs.listForSchedule(organizationId, scheduleId, HISTORY_LIMIT);
+    }
+
+    /** Every schedule's runs, newest first, with their total (pagination style B2). */
+    @Transactional(readOnly = true)
+    public Paged<ScheduleRun, OffsetTotalPagination> page(String organizationId, ScheduleRunRepository.RunFilter filter,
+                                                          int limit, int offset) {
+        List<ScheduleRun> page = runs.page(organizationId, filter, limit, offset);
+        long total = runs.count(organizationId, filter);
+        return new Paged<>(page, OffsetTotalPagination.of(limit, offset, page.size(), total));
     }
 }

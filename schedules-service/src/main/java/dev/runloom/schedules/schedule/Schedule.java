@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * A stored schedule (table {@code schedules}): what to run (a flow over the records of a type,
- * optionally narrowed to {@code recordIds}), when ({@code cron} in {@code timezone}, or once at
- * {@code runAt}), and the scheduler's bookkeeping ({@code nextRunAt} is null when nothing is due any
- * more or it is paused).
+ * optionally narrowed to {@code recordIds}, or an agent with {@code inputs.messages}; exactly one of
+ * {@code flowId} and {@code agentId} is set), when ({@code cron} in {@code timezone}, or once at
+ * {@code runAt}), what to do with missed fire times ({@code missedRunPolicy}), and the scheduler's
+ * bookkeeping ({@code nextRunAt} is null when nothing is due any more or it is paused).
  */
 @MappedEntity("schedules")
 public record Schedule(@Id String id,
@@ -33,6 +34,8 @@ public record Schedule(@Id String id,
                        @Nullable Instant runAt,
                        boolean enabled,
                        @TypeDef(type = DataType.JSON) Map<String, Object> executionOptions,
+                       @TypeDef(type = DataType.STRING, converter = MissedRunPolicyConverter.class)
+                       MissedRunPolicy missedRunPolicy,
                        @Nullable Instant nextRunAt,
                        @Nullable Instant lastRunAt,
                        @Nullable String productSurfaceId,
@@ -41,5 +44,9 @@ public record Schedule(@Id String id,
 
     public ZoneId zone() {
         return ZoneId.of(timezone);
+    }
+
+    public boolean targetsAgent() {
+        return agentId != null;
     }
 }

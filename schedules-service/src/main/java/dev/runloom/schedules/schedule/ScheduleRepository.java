@@ -1,6 +1,8 @@
 package dev.runloom.schedules.schedule;
 
 import dev.runloom.common.jdbc.Sql;
+import dev.runloom.common.jdbc.Where;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -28,13 +30,18 @@ public abstract class ScheduleRepository implements GenericRepository<Schedule, 
 
     public abstract Schedule save(Schedule schedule);
 
+    public abstract Schedule update(Schedule schedule);
+
     public abstract Optional<Schedule> findByOrganizationIdAndId(String organizationId, String id);
 
     public abstract boolean existsByOrganizationIdAndId(String organizationId, String id);
 
+    /** Its runs and their results go with it (ON DELETE CASCADE). Returns the rows deleted (0 or 1). */
+    public abstract int deleteByOrganizationIdAndId(String organizationId, String id);
+
     /**
      * Like {@link #findByOrganizationIdAndId}, and holds the row until commit ({@code FOR UPDATE}) so a
-     * manual fire and the scheduler take turns.
+     * manual fire, an edit and the scheduler take turns.
      */
     public abstract Optional<Schedule> findByOrganizationIdAndIdForUpdate(String organizationId, String id);
 
@@ -52,5 +59,37 @@ public abstract class ScheduleRepository implements GenericRepository<Schedule, 
     /** Applies the outcome of fires in one JDBC batch. */
     public void advance(List<ScheduleAdvance> advances) {
         sql.batch(ADVANCE, advances, a -> new Object[]{a.nextRunAt(), a.enabled(), a.lastRunAt(), a.scheduleId()});
+    }
+
+    /** The list filters of {@code GET /v1/schedules}; null for "any". */
+    public record ListFilter(@Nullable Boolean enabled, @Nullable String flowId, @Nullable String agentId) {
+    }
+
+    /** Newest first, strictly after the keyset position (afterAt, afterId) when given. */
+    public List<Schedule> listNewestFirst(String organizationId, ListFilter filter, @Nullable Instant afterAt,
+                                          @Nullable String afterId, int limit) {
+        Where where = where(organizationId, filter).andKeysetBefore("created_at", "id", afterAt, afterId);
+        return sql.list("SELECT * FROM schedules" + where.sql() + " ORDER BY created_at DESC, id DESC LIMIT ?",
+                Schedule.class, where.paramsThen(limit));
+    }
+
+    public long count(String organizationId, ListFilter filter) {
+        Where where = where(organizationId, filter);
+        return sql.count("SELECT count(*) FROM schedules" + where.sql(), where.params());
+    }
+
+    /** Ids of the organization's schedules, oldest first; only those among {@code ids} when given. */
+    public List<String> ids(String organizationId, @Nullable List<String> ids) {
+        Where where = Where.of("organization_id = ?", organizationId)
+                .andIfPresent("id = ANY (?)", ids == null ? null : ids.toArray(String[]::new));
+        return sql.list("SELECT id FROM schedules" + where.sql() + " ORDER BY created_at, id", row -> row.string("id"),
+                where.params());
+    }
+
+    private static Where where(String organizationId, ListFilter filter) {
+        return Where.of("organization_id = ?", organizationId)
+                .andIfPresent("enabled = ?", filter.enabled())
+                .andIfPresent("flow_id = ?", filter.flowId())
+                .andIfPresent("agent_id = ?", filter.agentId());
     }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The schedule object of §2.8: every key always present, the nullable ones as null. */
+/**
+ * The schedule object of §2.8: every key always present, the nullable ones as null, plus
+ * {@code missedRunPolicy} ({@code fire_once} / {@code skip}), which the reference does not know.
+ */
 @Serdeable
 public record ScheduleResponse(String id,
                                String name,
@@ -22,6 +25,7 @@ public record ScheduleResponse(String id,
                                @Nullable Instant runAt,
                                boolean enabled,
                                Map<String, Object> executionOptions,
+                               String missedRunPolicy,
                                @Nullable Instant nextRunAt,
                                @Nullable Instant lastRunAt,
                                @Nullable String productSurfaceId,
@@ -33,7 +37,7 @@ public record ScheduleResponse(String id,
     public static ScheduleResponse from(Schedule s) {
         return new ScheduleResponse(s.id(), s.name(), s.flowId(), s.agentId(), s.recordType(), s.recordIds(),
                 s.inputs(), s.triggerType().stored(), s.cron(), s.timezone(), s.runAt(), s.enabled(),
-                s.executionOptions(), s.nextRunAt(), s.lastRunAt(), s.productSurfaceId(), s.organizationId(),
+                s.executionOptions(), s.missedRunPolicy().stored(), s.nextRunAt(), s.lastRunAt(), s.productSurfaceId(), s.organizationId(),
                 s.userId(), s.createdAt(), s.updatedAt());
     }
 }

@@ -50,6 +50,18 @@ public class CronTimes {
                 .map(next -> next.toInstant().truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /**
+     * The last fire time at or before {@code at}, or empty when there is none (a missed-run check
+     * under {@code missedRunPolicy skip} asks whether the most recent fire time is still recent).
+     */
+    public Optional<Instant> latestAtOrBefore(String expression, ZoneId zone, Instant at) {
+        Instant millis = at.truncatedTo(ChronoUnit.MILLIS);
+        return ExecutionTime.forCron(parse(expression))
+                .lastExecution(millis.plusMillis(1).atZone(zone))
+                .map(last -> last.toInstant().truncatedTo(ChronoUnit.MILLIS))
+                .filter(last -> !last.isAfter(millis));
+    }
+
     private Cron parse(String expression) {
         if (expression.isEmpty()) {
             throw new IllegalArgumentException("cron expression is empty");

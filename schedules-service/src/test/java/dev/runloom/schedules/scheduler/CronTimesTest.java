@@ -49,9 +49,24 @@ class CronTimesTest {
         // 01:30 happens twice on the fall-back day; fired at its first occurrence, it comes back next day
         assertThat(fires("30 1 * * *", "2026-11-01T05:00:00Z", 2))
                 .containsExactly("2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z");
+        // 02:30 does not happen on the spring-forward day (02:00 EST jumps to 03:00 EDT): that day has no fire
+        assertThat(fires("30 2 * * *", "2026-03-07T12:00:00Z", 2))
+                .containsExactly("2026-03-09T06:30:00Z", "2026-03-10T06:30:00Z");
         // the next fire is strictly after the given instant
         assertThat(cron.nextAfter("*/5 * * * *", NEW_YORK, Instant.parse("2026-06-10T14:05:00Z")))
                 .contains(Instant.parse("2026-06-10T14:10:00Z"));
+    }
+
+    @Test
+    void theLatestFireTimeAtOrBeforeAnInstant() {
+        Instant at = Instant.parse("2026-07-02T11:00:20Z");
+        assertThat(cron.latestAtOrBefore("*/5 * * * *", NEW_YORK, at)).contains(Instant.parse("2026-07-02T11:00:00Z"));
+        assertThat(cron.latestAtOrBefore("*/5 * * * *", NEW_YORK, Instant.parse("2026-07-02T11:05:00Z")))
+                .contains(Instant.parse("2026-07-02T11:05:00Z"));
+        assertThat(cron.latestAtOrBefore("30 * * * *", NEW_YORK, at)).contains(Instant.parse("2026-07-02T10:30:00Z"));
+        // through fall back, in real time: the last 01:55 before 06:02Z is 01:55 EST (06:55Z is later), 01:55 EDT is 05:55Z
+        assertThat(cron.latestAtOrBefore("55 1 * * *", NEW_YORK, Instant.parse("2026-11-01T06:02:00Z")))
+                .contains(Instant.parse("2026-11-01T05:55:00Z"));
     }
 
     private List<String> fires(String expression, String from, int count) {
