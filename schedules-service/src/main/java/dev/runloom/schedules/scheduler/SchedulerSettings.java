@@ -19,7 +19,7 @@ import java.time.Duration;
  *                        the scheduler's normal delay (poll interval plus a backlog's drain time)
  */
 @ConfigurationProperties("runloom.scheduler")
-public record SchedulerSettings(@Bindable(defaultValue = "100") int batchSize,
+public record SchedulerSettings(@Bindable(defaultValue = "500") int batchSize,
                                 @Bindable(defaultValue = "6h") Duration stuckRunTimeout,
                                 @Bindable(defaultValue = "60s") Duration missedRunGrace) {
 }
