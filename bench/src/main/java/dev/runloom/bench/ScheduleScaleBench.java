@@ -46,15 +46,15 @@ import java.util.TreeMap;
  * {@code schedules} table (one multi-row INSERT per 1,000): creating them through the API would
  * need flows-service to validate each target, and the scheduler reads nothing but the table.
  *
- * <p>Usage: {@code bench/run-schedules [--schedules N] [--replicas R] [--minutes M]} (defaults
- * 10,000, 3, 3). Prints a table; writes the figures as JSON under {@code bench/results/}.
+ * <p>Usage: {@code bench/run-schedules [--schedules N] [--replicas R] [--minutes M] [--warmup-minutes W]} (defaults
+ * 10,000, 3, 3, 1: the warm-up fires before the window are reported, not counted). Prints a table; writes the figures as JSON under {@code bench/results/}.
  */
 public final class ScheduleScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORGANIZATION = "org_bench";
     private static final String SERVICE = "schedules";
     /** {@code runloom.scheduler.batch-size}'s default: what the replicas claim per transaction. */
-    private static final int CLAIM_BATCH = 100;
+    private static final int CLAIM_BATCH = 500; // runloom.scheduler.batch-size
     private static final int INSERT_BATCH = 1000;
     /** The claim of ScheduleRepository.claimDue, with JDBC placeholders for :now and :batchSize. */
     static final String CLAIM_QUERY = """
@@ -67,16 +67,20 @@ public final class ScheduleScaleBench {
     private final int scheduleCount;
     private final int replicaCount;
     private final int minutes;
+    /** Fires before the measured window, while the replicas' JIT warms up; reported, not counted. */
+    private final int warmupMinutes;
+    private String warmupFigures = "none";
     private EmbeddedPostgres postgres;
     private EmbeddedKafka kafka;
     private ServiceReplicas replicas;
     private FlowsStandIn standIn;
     private boolean closed;
 
-    private ScheduleScaleBench(int scheduleCount, int replicaCount, int minutes) {
+    private ScheduleScaleBench(int scheduleCount, int replicaCount, int minutes, int warmupMinutes) {
         this.scheduleCount = scheduleCount;
         this.replicaCount = replicaCount;
         this.minutes = minutes;
+        this.warmupMinutes = warmupMinutes;
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,12 +91,13 @@ public final class ScheduleScaleBench {
         int schedules = Integer.parseInt(options.getOrDefault("schedules", "10000"));
         int replicas = Integer.parseInt(options.getOrDefault("replicas", "3"));
         int minutes = Integer.parseInt(options.getOrDefault("minutes", "3"));
+        int warmupMinutes = Integer.parseInt(options.getOrDefault("warmup-minutes", "1"));
         if (schedules < 1 || replicas < 1 || minutes < 1) {
             throw new IllegalArgumentException("--schedules, --replicas and --minutes must be at least 1");
         }
         Path home = Path.of(System.getProperty("runloom.home", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("runloom-schedule-bench");
-        ScheduleScaleBench bench = new ScheduleScaleBench(schedules, replicas, minutes);
+        ScheduleScaleBench bench = new ScheduleScaleBench(schedules, replicas, minutes, warmupMinutes);
         // Ctrl-C must not leave child JVMs or the postmaster behind (a durable embedded PostgreSQL
         // registers no hook of its own)
         Thread hook = new Thread(bench::close, "schedule-bench-shutdown");
@@ -141,11 +146,14 @@ public final class ScheduleScaleBench {
         String database = replicas.database();
         try (Connection db = connect(database); Connection admin = connect("postgres")) {
             // the first fire time: the next full minute, with time to insert and look at the plan first
-            Instant firstFire = Instant.now().plusSeconds(15 + scheduleCount / 1000).truncatedTo(ChronoUnit.MINUTES)
+            Instant warmupFire = Instant.now().plusSeconds(15 + scheduleCount / 1000).truncatedTo(ChronoUnit.MINUTES)
                     .plus(1, ChronoUnit.MINUTES);
+            // the replicas fire warmupMinutes times before the measured window: a freshly started JVM
+            // runs its first fires interpreted, which is not the steady state a deployment lives in
+            Instant firstFire = warmupFire.plus(warmupMinutes, ChronoUnit.MINUTES);
             Instant lastFire = firstFire.plus(minutes - 1L, ChronoUnit.MINUTES);
             t = System.nanoTime();
-            insertSchedules(db, firstFire);
+            insertSchedules(db, warmupFire);
             double insertSeconds = (System.nanoTime() - t) / 1e9;
             System.out.printf("Inserted %,d schedules in %.1f s straight into the schedules table (through the API each "
                     + "create would need flows-service to validate its target); all due at %s%n",
@@ -160,6 +168,17 @@ public final class ScheduleScaleBench {
             System.out.println("Generic plan (what a prepared statement may settle on):");
             System.out.println(indent((String) plans.get("genericPlan")));
 
+            for (int k = 0; k < warmupMinutes; k++) {
+                Instant due = warmupFire.plus(k, ChronoUnit.MINUTES);
+                sleepUntil(due.plusSeconds(20));
+                FlowsStandIn.MinuteTally tally = standIn.tally(due);
+                System.out.printf("warm-up fire %d/%d at %s (not measured): %,d run requests reached the stand-in%n",
+                        k + 1, warmupMinutes, due, tally.requests());
+            }
+            if (warmupMinutes > 0) {
+                warmupFigures = warmupDelays(db, warmupFire, firstFire);
+                System.out.println("warm-up fire delays (created_at - scheduled_for): " + warmupFigures);
+            }
             sleepUntil(firstFire.minusSeconds(3));
             Map<String, Long> before = snapshot(admin, db, database);
             if (statements) {
@@ -191,6 +210,22 @@ public final class ScheduleScaleBench {
             plans.put("customPlanAfterRun", planAfter);
             report(firstFire, lastFire, windowSeconds, insertSeconds, runs, before, after, statementFigures, plans,
                     requestsSeen, otherEvents);
+        }
+    }
+
+    /** p50 / p99 / max fire delay and the fire count of the warm-up minutes, for the report. */
+    private static String warmupDelays(Connection db, Instant from, Instant to) throws SQLException {
+        try (var ps = db.prepareStatement("""
+                SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.99) WITHIN GROUP (ORDER BY d), max(d)
+                FROM (SELECT extract(epoch FROM created_at - scheduled_for) AS d FROM schedule_runs
+                      WHERE scheduled_for >= ? AND scheduled_for < ?) AS delays""")) {
+            ps.setObject(1, from.atOffset(ZoneOffset.UTC));
+            ps.setObject(2, to.atOffset(ZoneOffset.UTC));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return String.format("%d fires, p50 %.3f s, p99 %.3f s, max %.3f s", rs.getLong(1), rs.getDouble(2),
+                        rs.getDouble(3), rs.getDouble(4));
+            }
         }
     }
 
@@ -442,6 +477,8 @@ public final class ScheduleScaleBench {
         figures.put("schedules", scheduleCount);
         figures.put("replicas", replicaCount);
         figures.put("minutes", minutes);
+        figures.put("warmupMinutes", warmupMinutes);
+        figures.put("warmupFires", warmupFigures);
         figures.put("firstFire", firstFire.toString());
         figures.put("lastFire", lastFire.toString());
         figures.put("measuredWindowSeconds", round(windowSeconds));
@@ -520,7 +557,7 @@ public final class ScheduleScaleBench {
                 + " (M minutes from 3 s before the first fire), per fire recorded.");
         System.out.println("| metric | value |");
         System.out.println("|---|---|");
-        for (String key : List.of("schedules", "replicas", "minutes", "firstFire", "lastFire", "measuredWindowSeconds",
+        for (String key : List.of("schedules", "replicas", "warmupMinutes", "warmupFires", "minutes", "firstFire", "lastFire", "measuredWindowSeconds",
                 "expectedFires", "firesRecorded", "doubleFires", "misses", "skippedAsOverlapping", "offGridRuns",
                 "runStatuses", "fireDelayP50Seconds", "fireDelayP99Seconds", "fireDelayMaxSeconds", "startDelayP50Seconds",
                 "startDelayP99Seconds", "startDelayMaxSeconds", "statementsPerFire",
@@ -674,7 +711,7 @@ public final class ScheduleScaleBench {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: bench/run-schedules [--schedules N] [--replicas R] [--minutes M]");
+                throw new IllegalArgumentException("usage: bench/run-schedules [--schedules N] [--replicas R] [--minutes M] [--warmup-minutes W]");
             }
             options.put(args[i].substring(2), args[++i]);
         }
