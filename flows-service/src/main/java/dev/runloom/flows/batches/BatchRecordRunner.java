@@ -40,10 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       consumer thread, so up to N records of a batch run at once by starting each on the record
  *       threads and returning its pending outcome; before starting another, the consumer thread waits
  *       until fewer than N of that batch are under way (per consumer thread: each owns its
- *       partitions). The worker's applier then takes the outcomes in delivery order. The price: the
- *       last records of a poll (at most N-1 of a batch) are still awaited when the apply phase has
- *       begun, i.e. inside the inbox transaction — the kernel offers no step between prepare and
- *       apply in which to wait outside it.</li>
+ *       partitions). The kernel ({@code prepareAsyncThenApply}) waits for the last of them outside
+ *       any transaction; then the worker's applier takes the outcomes in delivery order.</li>
  * </ul>
  * With the defaults (one at a time, no timeout) a record runs on the consumer thread itself, as it
  * always did; the record threads are used only when an option needs another thread.

@@ -16,12 +16,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Runs the work items of fanned-out batches, a poll at a time; every replica joins the group, so work
@@ -60,7 +58,7 @@ public class BatchWorker implements EventSubscriber {
     public Subscription subscription() {
         return Subscription.consumer("flows-service.batch-work")
                 .threads(threads)
-                .prepareThenApply(BatchWorkEvents.BATCH_RECORD_WORK, this::run, this::record)
+                .prepareAsyncThenApply(BatchWorkEvents.BATCH_RECORD_WORK, this::run, this::record)
                 .onDeadLetter(BatchWorkEvents.BATCH_RECORD_WORK, this::countDeadLettered)
                 .build();
     }
@@ -80,47 +78,19 @@ public class BatchWorker implements EventSubscriber {
                     work.flowId(), work.flowVersionId(), scope(work), work.record(),
                     "Flow version '" + work.flowVersionId() + "' no longer exists", now()));
         }
-        CompletableFuture<FlowExecutionOutcome> outcome = runner.start(flow.get(), scope(work), work.record(),
-                work.optionsOrDefaults());
-        if (outcome.isCompletedExceptionally()) {
-            throw failure(outcome.exceptionNow()); // as if thrown here: the kernel dead-letters the item
-        }
-        return outcome;
+        // a run that throws (a step's failure is an outcome, not this) completes the future exceptionally:
+        // the kernel dead-letters the item, and a StackOverflowError from a pathological template is its fault too
+        return runner.start(flow.get(), scope(work), work.record(), work.optionsOrDefaults());
     }
 
     /**
-     * Inside the inbox transaction: records what {@link #run} computed, in delivery order (waiting for
-     * the records of the poll that are still running beside each other).
+     * Inside the inbox transaction: records what {@link #run} computed, in delivery order. The kernel
+     * has already waited — outside the transaction — for the records of the poll that ran beside each
+     * other, so no database connection is held while a record runs.
      */
-    void record(List<Prepared<BatchRecordWork, CompletableFuture<FlowExecutionOutcome>>> prepared) {
-        List<FlowExecutionOutcome> outcomes = new ArrayList<>(prepared.size());
-        for (Prepared<BatchRecordWork, CompletableFuture<FlowExecutionOutcome>> p : prepared) {
-            try {
-                outcomes.add(p.result().join());
-            } catch (CompletionException e) {
-                throw failure(e); // the kernel retries the poll event by event and dead-letters this one
-            }
-        }
+    void record(List<Prepared<BatchRecordWork, FlowExecutionOutcome>> prepared) {
         runner.forgetFinished();
-        batches.recordWorkDone(outcomes);
-    }
-
-    /**
-     * What made a record's run throw (a step's failure is an outcome, not this). A StackOverflowError
-     * comes from a pathological input (a deeply nested template), so it is the item's fault.
-     */
-    private static RuntimeException failure(Throwable thrown) {
-        Throwable cause = thrown;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof StackOverflowError) {
-            return new IllegalArgumentException("event is too deeply nested to process", cause);
-        }
-        return new IllegalStateException("record execution failed: " + cause, cause);
+        batches.recordWorkDone(prepared.stream().map(Prepared::result).toList());
     }
 
     /**

@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Idempotent consumption of a poll's worth of events for a {@link Subscription}.
@@ -145,6 +148,25 @@ public class Inbox {
             } catch (StackOverflowError e) {
                 // a pathological input (deeply nested template or JSON): that event's fault, not the consumer's
                 deadLetter(subscription, delivery, new IllegalArgumentException("event is too deeply nested to process", e));
+            }
+        }
+        awaitPending(subscription, toPrepare);
+    }
+
+    /** Still outside any transaction: waits for the results asynchronous preparers left pending. */
+    private void awaitPending(Subscription subscription, List<Delivery> prepared) {
+        for (Delivery delivery : prepared) {
+            if (!delivery.route.async() || !(delivery.prepared instanceof CompletionStage<?> pending)) {
+                continue;
+            }
+            try {
+                delivery.prepared = pending.toCompletableFuture().join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                Exception failure = cause instanceof Exception ex ? ex
+                        : new IllegalArgumentException("event could not be processed: " + cause, cause);
+                transientFailures.rethrowIfTransient(failure);
+                deadLetter(subscription, delivery, failure);
             }
         }
     }

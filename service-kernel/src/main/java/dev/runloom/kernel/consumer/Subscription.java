@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -96,6 +97,17 @@ public final class Subscription {
         R prepare(Received<T> event) throws Exception;
     }
 
+    /**
+     * Outside any transaction: starts the slow part of handling one event and returns at once with
+     * its pending result, so several events of a poll can be worked on at the same time. The inbox
+     * waits for every pending result of the poll — still outside any transaction — before it opens
+     * the one that applies them.
+     */
+    @FunctionalInterface
+    public interface AsyncPreparer<T, R> {
+        CompletionStage<R> prepare(Received<T> event) throws Exception;
+    }
+
     /** Inside the inbox transaction: applies what was prepared, in delivery order. */
     @FunctionalInterface
     public interface Applier<T, R> {
@@ -111,17 +123,21 @@ public final class Subscription {
     public record Prepared<T, R>(Received<T> event, R result) {
     }
 
-    /** How one event type is handled. {@code preparer} null: handled by {@code handler} alone. */
-    record Route<T, R>(EventType<T> type, @Nullable Preparer<T, R> preparer, @Nullable Handler<T> handler,
+    /**
+     * How one event type is handled. {@code preparer} null: handled by {@code handler} alone;
+     * {@code async}: the preparer's result is a {@link CompletionStage} the inbox awaits.
+     */
+    record Route<T, R>(EventType<T> type, @Nullable Preparer<T, ?> preparer, boolean async, @Nullable Handler<T> handler,
                        @Nullable Applier<T, R> applier, @Nullable DeadLetterHandler<T> deadLetterHandler) {
 
         Route<T, R> withDeadLetterHandler(DeadLetterHandler<T> handler) {
-            return new Route<>(type, preparer, this.handler, applier, handler);
+            return new Route<>(type, preparer, async, this.handler, applier, handler);
         }
 
+        /** The prepared result, or (async) its pending {@link CompletionStage}. */
         @SuppressWarnings("unchecked")
-        R prepare(Received<?> event) throws Exception {
-            return preparer.prepare((Received<T>) event);
+        Object prepare(Received<?> event) throws Exception {
+            return ((Preparer<T, ?>) preparer).prepare((Received<T>) event);
         }
 
         /** Items are {@link Received} for plain handlers, {@link Prepared} for prepared ones. */
@@ -164,11 +180,18 @@ public final class Subscription {
         }
 
         public <T> Builder on(EventType<T> type, Handler<T> handler) {
-            return add(new Route<T, Void>(type, null, handler, null, null));
+            return add(new Route<T, Void>(type, null, false, handler, null, null));
         }
 
         public <T, R> Builder prepareThenApply(EventType<T> type, Preparer<T, R> preparer, Applier<T, R> applier) {
-            return add(new Route<>(type, preparer, null, applier, null));
+            return add(new Route<>(type, preparer, false, null, applier, null));
+        }
+
+        /** As {@link #prepareThenApply}, for preparers that work on several events of a poll at once. */
+        public <T, R> Builder prepareAsyncThenApply(EventType<T> type, AsyncPreparer<T, R> preparer,
+                                                    Applier<T, R> applier) {
+            Preparer<T, CompletionStage<R>> pending = preparer::prepare;
+            return add(new Route<>(type, pending, true, null, applier, null));
         }
 
         /** For a type already handled: what a dead-lettered event of it means for this consumer's state. */

@@ -193,6 +193,50 @@ class InboxTest {
     }
 
     @Test
+    void asynchronousPreparationIsAwaitedBeforeTheTransactionOpens() throws Exception {
+        String slow = "evt_" + UUID.randomUUID();
+        String fast = "evt_" + UUID.randomUUID();
+        String refused = "evt_" + UUID.randomUUID();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            Subscription subscription = Subscription.consumer("kernel-service.async")
+                    .prepareAsyncThenApply(TestEvents.THING_CHANGED, (Received<Thing> event) ->
+                            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                                try {
+                                    Thread.sleep(event.payload().n() == 1 ? 300 : 100);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                running.decrementAndGet();
+                                if (event.payload().n() == POISON) {
+                                    throw new IllegalArgumentException("cannot prepare a poison thing");
+                                }
+                                return "prepared " + event.payload().n();
+                            }, pool), (List<Prepared<Thing, String>> prepared) -> {
+                        assertThat(running.get()).as("nothing still being prepared inside the transaction").isZero();
+                        prepared.forEach(p -> subscriber.insert(p.event().id(), p.event().payload().id(), p.result()));
+                    })
+                    .onDeadLetter(TestEvents.THING_CHANGED, (event, reason) -> deadLettered.add(event.id() + ": " + reason))
+                    .build();
+            inbox.process(subscription, List.of(
+                    delivered(cloudEvent(slow, TestEvents.THING_CHANGED, new Thing("k-async", 1))),
+                    delivered(cloudEvent(fast, TestEvents.THING_CHANGED, new Thing("k-async", 2))),
+                    delivered(cloudEvent(refused, TestEvents.THING_CHANGED, new Thing("k-async", POISON)))));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(notes(slow)).containsExactly("prepared 1");
+        assertThat(notes(fast)).containsExactly("prepared 2");
+        assertThat(notes(refused)).isEmpty();
+        assertThat(deadLettered).containsExactly(refused + ": cannot prepare a poison thing");
+        assertThat(mostAtOnce.get()).as("the poll's events were prepared at the same time").isGreaterThan(1);
+    }
+
+    @Test
     void poisonMessagesGoToTheDeadLetterTopicTheirHandlerRecordsThemAndThePartitionKeepsFlowing() throws Exception {
         String key = "k-poison"; // one key: everything lands on one partition, in order
         String before = "evt_" + UUID.randomUUID();
