@@ -27,17 +27,25 @@ public abstract class ScheduleRunRepository implements GenericRepository<Schedul
      * topics may come in any order), and learns its batch id, size and start time.
      */
     private static final String APPLY_STARTED = """
-            UPDATE schedule_runs SET
-                status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
-                total_records = CASE WHEN status IN ('pending', 'running') THEN ? ELSE total_records END,
-                batch_execution_id = COALESCE(batch_execution_id, ?),
-                started_at = COALESCE(started_at, ?)
-            WHERE id = ? AND organization_id = ? AND status <> 'skipped'""";
+            UPDATE schedule_runs r SET
+                status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
+                total_records = CASE WHEN r.status IN ('pending', 'running') THEN b.total_records::int ELSE r.total_records END,
+                batch_execution_id = COALESCE(r.batch_execution_id, b.batch_id),
+                started_at = COALESCE(r.started_at, b.started_at::timestamptz)
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 AS b(run_id, organization_id, batch_id, total_records, started_at)
+            WHERE r.id = b.run_id AND r.organization_id = b.organization_id AND r.status <> 'skipped'""";
     /** A batch finished: its counts are authoritative and replace the running tally. */
     private static final String APPLY_FINISHED = """
-            UPDATE schedule_runs SET status = ?, total_records = ?, processed_records = ?, failed_records = ?, error = ?,
-                batch_execution_id = COALESCE(batch_execution_id, ?), started_at = COALESCE(started_at, ?), completed_at = ?
-            WHERE id = ? AND organization_id = ? AND status <> 'skipped'""";
+            UPDATE schedule_runs r SET status = b.status, total_records = b.total_records::int,
+                processed_records = b.processed_records::int, failed_records = b.failed_records::int, error = b.error,
+                batch_execution_id = COALESCE(r.batch_execution_id, b.batch_id),
+                started_at = COALESCE(r.started_at, b.started_at::timestamptz), completed_at = b.completed_at::timestamptz
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::text[])
+                 AS b(run_id, organization_id, status, total_records, processed_records, failed_records, error, batch_id,
+                      started_at, completed_at)
+            WHERE r.id = b.run_id AND r.organization_id = b.organization_id AND r.status <> 'skipped'""";
 
     /**
      * An agent execution ended: its outcome, tokens and cost. Counters stay 0: an agent run has no
@@ -129,16 +137,41 @@ public abstract class ScheduleRunRepository implements GenericRepository<Schedul
         return scheduleIds.isEmpty() ? new HashSet<>() : new HashSet<>(findActiveScheduleIds(scheduleIds, activeSince));
     }
 
-    /** Runs this service does not know (or of another organization) are left alone. One JDBC batch. */
+    /** Runs this service does not know (or of another organization) are left alone. One statement for the poll. */
     public void applyStarted(List<BatchStarted> started) {
-        sql.batch(APPLY_STARTED, started, s -> new Object[]{s.totalRecords(), s.batchId(), s.startedAt(), s.runId(),
-                s.organizationId()});
+        if (started.isEmpty()) {
+            return;
+        }
+        sql.update(APPLY_STARTED, (Object[]) columns(started, b -> new Object[]{b.runId(), b.organizationId(),
+                b.batchId(), b.totalRecords(), b.startedAt()}));
     }
 
-    /** One JDBC batch. */
+    /** One statement for the poll. */
     public void applyFinished(List<BatchFinished> finished) {
-        sql.batch(APPLY_FINISHED, finished, f -> new Object[]{f.status(), f.totalRecords(), f.processedRecords(),
-                f.failedRecords(), f.error(), f.batchId(), f.startedAt(), f.completedAt(), f.runId(), f.organizationId()});
+        if (finished.isEmpty()) {
+            return;
+        }
+        sql.update(APPLY_FINISHED, (Object[]) columns(finished, f -> new Object[]{f.runId(), f.organizationId(),
+                f.status(), f.totalRecords(), f.processedRecords(), f.failedRecords(), f.error(), f.batchId(),
+                f.startedAt(), f.completedAt()}));
+    }
+
+    /**
+     * Rows as text columns for an {@code unnest(?::text[], …)} statement: one statement and one
+     * round trip for a whole poll's worth of rows, whatever its size.
+     */
+    private static <T> String[][] columns(List<T> rows, java.util.function.Function<T, Object[]> values) {
+        String[][] columns = null;
+        for (int row = 0; row < rows.size(); row++) {
+            Object[] v = values.apply(rows.get(row));
+            if (columns == null) {
+                columns = new String[v.length][rows.size()];
+            }
+            for (int column = 0; column < v.length; column++) {
+                columns[column][row] = v[column] == null ? null : v[column].toString();
+            }
+        }
+        return columns;
     }
 
     /** One JDBC batch. */
