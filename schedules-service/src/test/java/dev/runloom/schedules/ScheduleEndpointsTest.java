@@ -118,6 +118,20 @@ class ScheduleEndpointsTest implements TestPropertyProvider {
                 .assertStatus(201);
     }
 
+    /** NUL is valid JSON and a valid URL, never storable text: a 400, on every kind of route, and nothing written. */
+    @Test
+    void nulCharactersAreRefusedAsTheClientsError() {
+        for (String path : List.of("/v1/schedules/%00", "/v1/schedules/x%00/stats", "/v1/schedules/batch/%00/results")) {
+            api.get(path, ORG_A).assertProblem(400, "invalid_text");
+        }
+        api.post("/v1/schedules/%00/pause", Map.of(), ORG_A).assertProblem(400, "invalid_text");
+        String body = "{\"name\":\"nul\\u0000name\",\"target\":{\"flowId\":\"flow_1\",\"recordType\":\"leads\"},"
+                + "\"trigger\":{\"type\":\"recurring\",\"cron\":\"*/5 * * * *\",\"timezone\":\"UTC\"}}";
+        Object before = api.get("/v1/schedules?includeCount=true", ORG_A).pagination().get("totalCount");
+        api.post("/v1/schedules", body, ORG_A).assertProblem(400, "invalid_text");
+        assertThat(api.get("/v1/schedules?includeCount=true", ORG_A).pagination().get("totalCount")).isEqualTo(before);
+    }
+
     @Test
     void createValidatesOptionsPolicyAndAgentMessages() {
         time.set(Instant.parse("2026-05-01T10:00:00Z"));

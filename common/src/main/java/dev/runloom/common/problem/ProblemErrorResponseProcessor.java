@@ -23,11 +23,23 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     private static final Pattern START_MARKER = Pattern.compile(
             "\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)");
 
+    /**
+     * PostgreSQL refuses text it cannot store — a NUL character (JSON "\\u0000", URL "%00") is valid
+     * JSON and a valid URL but never valid {@code text} (SQLSTATE 22021), nor is a character the
+     * database encoding lacks (22P05). That is the client's input, wherever it reached the database.
+     */
+    private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
+
     @Override
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
+        Throwable cause = context.getRootCause().orElse(null);
+        if (baseResponse.getStatus().getCode() >= 500 && unstorableText(cause)) {
+            Problem problem = Problem.of(400, HttpStatus.BAD_REQUEST.getReason(), "invalid_text",
+                    "A value contains a character that cannot be stored (such as NUL, \\u0000)", false);
+            return baseResponse.status(HttpStatus.BAD_REQUEST).contentType(Problem.MEDIA_TYPE).body(problem);
+        }
         HttpStatus status = baseResponse.getStatus();
         int code = status.getCode();
-        Throwable cause = context.getRootCause().orElse(null);
         List<Problem.FieldError> fieldErrors = fieldErrors(context, cause);
         String detail = code >= 500
                 ? "An unexpected error occurred; it has been logged"
@@ -38,6 +50,15 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             problem = problem.withErrors(fieldErrors);
         }
         return baseResponse.contentType(Problem.MEDIA_TYPE).body(problem);
+    }
+
+    private static boolean unstorableText(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && UNSTORABLE_TEXT.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Problem.FieldError> fieldErrors(ErrorContext context, Throwable cause) {

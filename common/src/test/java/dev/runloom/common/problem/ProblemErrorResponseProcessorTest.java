@@ -113,6 +113,25 @@ class ProblemErrorResponseProcessorTest {
     }
 
     @Test
+    void textTheDatabaseCannotStoreIsTheClientsError() {
+        RuntimeException wrapped = new RuntimeException("could not execute",
+                new java.sql.SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+        MutableHttpResponse<Problem> response = processor.processResponse(
+                ErrorContext.builder(HttpRequest.GET("/x")).cause(wrapped).build(),
+                HttpResponse.status(HttpStatus.INTERNAL_SERVER_ERROR));
+        assertThat(response.getStatus().getCode()).isEqualTo(400);
+        Problem problem = response.getBody().orElseThrow();
+        assertThat(problem.code()).isEqualTo("invalid_text");
+        assertThat(problem.retryable()).isFalse();
+        assertThat(problem.detail()).doesNotContain("UTF8").doesNotContain("SQL");
+
+        // any other database failure stays a 500 that says nothing
+        Problem other = process(HttpStatus.INTERNAL_SERVER_ERROR,
+                new RuntimeException(new java.sql.SQLException("relation does not exist", "42P01")));
+        assertThat(other.code()).isEqualTo("internal_error");
+    }
+
+    @Test
     void serverErrorDetailHidesTheErrorMessages() {
         ErrorContext context = ErrorContext.builder(HttpRequest.GET("/x"))
                 .cause(new IllegalStateException("password=hunter2 in dev.runloom.Secret"))
