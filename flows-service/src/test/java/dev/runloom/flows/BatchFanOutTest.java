@@ -158,7 +158,7 @@ class BatchFanOutTest implements TestPropertyProvider {
         try {
             requestScheduleRun(runId, "org_a", flowId, "lead", null);
             // it is retried while records-service is down (each attempt reaches the fake) …
-            Poll.until(records.refusedRequests::get, refused -> refused >= 3);
+            Poll.until(records::refusedRequests, refused -> refused >= 3);
             assertThat(events.matching(FlowEvents.BATCH_COMPLETED.type(), e -> runId.equals(e.data().get("scheduleRunId")))).isEmpty();
         } finally {
             records.down(false);

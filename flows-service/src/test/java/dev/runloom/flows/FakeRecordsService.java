@@ -1,14 +1,10 @@
 package dev.runloom.flows;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
-import dev.runloom.testsupport.MicronautTestInfra;
+import dev.runloom.testsupport.FakePeerService;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,28 +14,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TEST DOUBLE of records-service: a real HTTP server on 127.0.0.1 serving
  * {@code GET /internal/records?type=&after=&limit=} from an in-memory list, per organization, the
  * way the real service is specified to (keyset pages ordered by id, {@code nextAfter} null on the
- * last page). It verifies the internal token like the real service would. Pages hold at most
+ * last page). The internal token check and the 503 while {@code down} come from {@link FakePeerService}. Pages hold at most
  * {@link #MAX_PAGE} records (or what the constructor says) whatever {@code limit} says, so paging is
  * exercised with few records.
- * {@link #down(boolean)} makes it answer 503, as a records-service that is unavailable.
  */
-final class FakeRecordsService implements AutoCloseable {
+final class FakeRecordsService extends FakePeerService {
     static final int MAX_PAGE = 5;
 
     private final int maxPage;
-    private final HttpServer server;
-    private final InternalTokens tokens = new InternalTokens(MicronautTestInfra.TEST_INTERNAL_SECRET);
     private final Map<String, List<Map<String, Object>>> recordsByOrgAndType = new HashMap<>();
-    private final AtomicBoolean down = new AtomicBoolean();
-    /** Requests answered 503 while down. */
-    final AtomicInteger refusedRequests = new AtomicInteger();
     /** Every request served: "org type after". */
     final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -50,26 +38,13 @@ final class FakeRecordsService implements AutoCloseable {
     /** Pages of at most {@code maxPage} records: a large type in few requests. */
     FakeRecordsService(int maxPage) {
         this.maxPage = maxPage;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/internal/records", this::handle);
-        server.start();
-    }
-
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        route("/internal/records", this::handle);
+        start();
     }
 
     /** The configuration that points the service under test at this fake. */
     Map<String, String> serviceProperties() {
         return Map.of("runloom.services.records-url", url());
-    }
-
-    void down(boolean isDown) {
-        down.set(isDown);
     }
 
     /** Adds records {@code <prefix>_01 …} of a type to an organization; metadata.industry and .index are set. */
@@ -105,49 +80,34 @@ final class FakeRecordsService implements AutoCloseable {
         list.sort(Comparator.comparing(r -> (String) r.get("id")));
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (down.get()) {
-                refusedRequests.incrementAndGet();
-                respond(exchange, 503, "{\"code\":\"unavailable\"}");
-                return;
-            }
-            String token = exchange.getRequestHeaders().getFirst(InternalTokens.HEADER);
-            Tenant tenant;
-            try {
-                tenant = tokens.verify(token == null ? "" : token);
-            } catch (RuntimeException e) {
-                respond(exchange, 401, "{\"code\":\"unauthorized\"}");
-                return;
-            }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            String type = query.get("type");
-            String after = query.get("after");
-            int limit = Math.min(maxPage, Integer.parseInt(query.getOrDefault("limit", "100")));
-            requests.add(tenant.organizationId() + " " + type + " " + after);
-            List<Map<String, Object>> all;
-            synchronized (this) {
-                all = List.copyOf(recordsByOrgAndType.getOrDefault(tenant.organizationId() + "|" + type, List.of()));
-            }
-            List<Map<String, Object>> page = all.stream()
-                    .filter(r -> after == null || ((String) r.get("id")).compareTo(after) > 0)
-                    .limit(limit + 1L).toList();
-            boolean more = page.size() > limit;
-            List<Map<String, Object>> data = more ? page.subList(0, limit) : page;
-            StringBuilder body = new StringBuilder("{\"data\":[");
-            for (int i = 0; i < data.size(); i++) {
-                Map<String, Object> r = data.get(i);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> metadata = (Map<String, Object>) r.get("metadata");
-                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(r.get("id")).append("\",\"name\":\"")
-                        .append(r.get("name")).append("\",\"type\":\"").append(r.get("type"))
-                        .append("\",\"metadata\":{\"industry\":\"").append(metadata.get("industry"))
-                        .append("\",\"index\":").append(metadata.get("index")).append("}}");
-            }
-            body.append("],\"nextAfter\":")
-                    .append(more ? "\"" + data.getLast().get("id") + "\"" : "null").append('}');
-            respond(exchange, 200, body.toString());
+    private void handle(HttpExchange exchange, Tenant tenant) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String type = query.get("type");
+        String after = query.get("after");
+        int limit = Math.min(maxPage, Integer.parseInt(query.getOrDefault("limit", "100")));
+        requests.add(tenant.organizationId() + " " + type + " " + after);
+        List<Map<String, Object>> all;
+        synchronized (this) {
+            all = List.copyOf(recordsByOrgAndType.getOrDefault(tenant.organizationId() + "|" + type, List.of()));
         }
+        List<Map<String, Object>> page = all.stream()
+                .filter(r -> after == null || ((String) r.get("id")).compareTo(after) > 0)
+                .limit(limit + 1L).toList();
+        boolean more = page.size() > limit;
+        List<Map<String, Object>> data = more ? page.subList(0, limit) : page;
+        StringBuilder body = new StringBuilder("{\"data\":[");
+        for (int i = 0; i < data.size(); i++) {
+            Map<String, Object> r = data.get(i);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) r.get("metadata");
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(r.get("id")).append("\",\"name\":\"")
+                    .append(r.get("name")).append("\",\"type\":\"").append(r.get("type"))
+                    .append("\",\"metadata\":{\"industry\":\"").append(metadata.get("industry"))
+                    .append("\",\"index\":").append(metadata.get("index")).append("}}");
+        }
+        body.append("],\"nextAfter\":")
+                .append(more ? "\"" + data.getLast().get("id") + "\"" : "null").append('}');
+        respond(exchange, 200, body.toString());
     }
 
     private static Map<String, String> query(String raw) {
@@ -163,17 +123,5 @@ final class FakeRecordsService implements AutoCloseable {
             }
         }
         return params;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }
