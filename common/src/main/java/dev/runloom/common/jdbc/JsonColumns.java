@@ -8,8 +8,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 /**
  * JSON in JSONB columns for hand-written SQL ({@link Sql}); entities map theirs declaratively with
@@ -18,9 +16,6 @@ import java.util.Map;
  */
 @Singleton
 public class JsonColumns {
-    public static final Argument<Map<String, Object>> OBJECT = Argument.mapOf(String.class, Object.class);
-    public static final Argument<List<Map<String, Object>>> OBJECT_LIST = Argument.listOf(OBJECT);
-
     private final JsonMapper json;
 
     public JsonColumns(JsonMapper json) {

@@ -32,11 +32,6 @@ public final class Row {
         return resultSet.getInt(column);
     }
 
-    public @Nullable Integer nullableInt(String column) throws SQLException {
-        int value = resultSet.getInt(column);
-        return resultSet.wasNull() ? null : value;
-    }
-
     public @Nullable Long nullableLong(String column) throws SQLException {
         long value = resultSet.getLong(column);
         return resultSet.wasNull() ? null : value;
