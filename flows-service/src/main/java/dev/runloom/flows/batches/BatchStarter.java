@@ -66,7 +66,7 @@ public class BatchStarter {
         if (recordType.length() > MAX_RECORD_TYPE_LENGTH) {
             throw ProblemException.validation("recordType is longer than " + MAX_RECORD_TYPE_LENGTH + " characters");
         }
-        CompiledFlow flow = compiledFlows.compiled(flows.get(tenant, flowId).version());
+        CompiledFlow flow = compiledFlows.compiled(flows.getRunning(tenant, flowId).version());
         List<SourceRecord> found = records.recordsOfType(tenant, recordType);
         if (found.size() <= inlineLimit) {
             return runInline(tenant, flow, recordType, found);

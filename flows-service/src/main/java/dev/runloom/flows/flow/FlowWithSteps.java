@@ -1,5 +1,5 @@
 package dev.runloom.flows.flow;
 
-/** A flow and its current version. */
+/** A flow and one of its versions (which one depends on the question asked: newest, running, published …). */
 public record FlowWithSteps(Flow flow, FlowVersion version) {
 }

@@ -86,7 +86,7 @@ public class ScheduleRunConsumer implements EventSubscriber {
         } catch (BatchOptions.InvalidBatchOptions e) {
             return ScheduleRunPlan.failure(run, e.getMessage());
         }
-        Optional<FlowWithSteps> flow = flows.find(run.organizationId(), run.flowId());
+        Optional<FlowWithSteps> flow = flows.findRunning(run.organizationId(), run.flowId());
         if (flow.isEmpty()) {
             return ScheduleRunPlan.failure(run, "Flow '" + run.flowId() + "' was not found");
         }
