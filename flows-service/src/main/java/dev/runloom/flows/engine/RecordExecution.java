@@ -122,6 +122,16 @@ public final class RecordExecution {
         return variable;
     }
 
+    /**
+     * What a step starts with, for its step result: the execution's variables but {@code _record}, whose
+     * metadata the result keeps apart ({@code recordMetadata}). A copy: later steps add to the context.
+     */
+    private static Map<String, Object> inputVariables(Map<String, Object> context) {
+        Map<String, Object> inputs = new LinkedHashMap<>(context);
+        inputs.remove(StepConfig.RECORD_VARIABLE);
+        return inputs;
+    }
+
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
@@ -143,6 +153,8 @@ public final class RecordExecution {
         private Instant runningSince;
         private long runningNanos;
         private boolean abandoned;
+        /** The variables the step underway started with (its step result's {@code inputVariables}). */
+        private @Nullable Map<String, Object> runningInputs;
 
         private Attempt(int retryCount) {
             this.retryCount = retryCount;
@@ -164,11 +176,12 @@ public final class RecordExecution {
                         return;
                     }
                     if (error != null || !definition.enabled()) {
-                        stepResults.add(row(definition).skipped(now()));
+                        stepResults.add(row(definition, null).skipped(now()));
                         nextStep = i + 1;
                         continue;
                     }
                     running = true;
+                    runningInputs = inputVariables(context);
                     runningSince = now();
                     runningNanos = System.nanoTime();
                 }
@@ -213,10 +226,10 @@ public final class RecordExecution {
                     CompiledFlow.CompiledStep step = steps.get(i);
                     if (i == nextStep && running) {
                         long durationMs = (System.nanoTime() - runningNanos) / 1_000_000;
-                        stepResults.add(row(step.definition()).ran(runningSince, at, durationMs, null, why));
+                        stepResults.add(row(step.definition(), runningInputs).ran(runningSince, at, durationMs, null, why));
                         count(step);
                     } else {
-                        stepResults.add(row(step.definition()).skipped(at));
+                        stepResults.add(row(step.definition(), null).skipped(at));
                     }
                 }
                 running = false;
@@ -237,7 +250,7 @@ public final class RecordExecution {
                                 @Nullable String stepError) {
             StepDefinition definition = step.definition();
             long durationMs = (System.nanoTime() - runningNanos) / 1_000_000;
-            StepResult result = row(definition).ran(runningSince, now(), durationMs, output, stepError);
+            StepResult result = row(definition, runningInputs).ran(runningSince, now(), durationMs, output, stepError);
             stepResults.add(result);
             count(step);
             if (output != null && output.usage() != null) {
@@ -270,8 +283,8 @@ public final class RecordExecution {
             }
         }
 
-        private Row row(StepDefinition step) {
-            return new Row(step, retryCount);
+        private Row row(StepDefinition step, @Nullable Map<String, Object> inputs) {
+            return new Row(step, retryCount, inputs);
         }
     }
 
@@ -280,9 +293,12 @@ public final class RecordExecution {
         private final StepDefinition step;
         private final int retryCount;
 
-        Row(StepDefinition step, int retryCount) {
+        private final @Nullable Map<String, Object> inputs;
+
+        Row(StepDefinition step, int retryCount, @Nullable Map<String, Object> inputs) {
             this.step = step;
             this.retryCount = retryCount;
+            this.inputs = inputs;
         }
 
         StepResult skipped(Instant at) {
@@ -308,7 +324,8 @@ public final class RecordExecution {
                     step.name(), step.order(), status, started, completed, durationMs, preview, resolvedPrompt, model,
                     usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                     usage == null ? null : usage.totalTokens(), cost, price == null ? null : price.inputPerMillion(),
-                    price == null ? null : price.outputPerMillion(), error, retryCount, started);
+                    price == null ? null : price.outputPerMillion(), error, retryCount, started, step.config(), inputs,
+                    record.metadata());
         }
     }
 }

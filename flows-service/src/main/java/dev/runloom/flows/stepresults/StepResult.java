@@ -3,15 +3,20 @@ package dev.runloom.flows.stepresults;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.TypeDef;
+import io.micronaut.data.model.DataType;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What one step did for one record in one attempt of one execution (table {@code step_results}):
  * {@code retryCount} is the attempt (0 the first; a batch's {@code maxRetries} runs a failed record
  * again, and every attempt keeps its rows). For model calls the cost is stored with the input/output
- * price per million tokens it was computed from.
+ * price per million tokens it was computed from. The heavy fields of reference 2.6 are kept too: the
+ * step's config as it ran, the variables it started with ({@code _record} aside; null for a step that
+ * did not run) and the record's metadata at that time; listings return them only when asked.
  */
 @MappedEntity("step_results")
 public record StepResult(@Id String id,
@@ -42,7 +47,10 @@ public record StepResult(@Id String id,
                          @Nullable BigDecimal outputPricePerMillion,
                          @Nullable String errorMessage,
                          int retryCount,
-                         Instant createdAt) {
+                         Instant createdAt,
+                         @Nullable @TypeDef(type = DataType.JSON) Map<String, Object> stepConfig,
+                         @Nullable @TypeDef(type = DataType.JSON) Map<String, Object> inputVariables,
+                         @Nullable @TypeDef(type = DataType.JSON) Map<String, Object> recordMetadata) {
 
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";

@@ -49,7 +49,8 @@ public class StepResultController {
                                                         @Nullable @QueryValue String sortBy,
                                                         @Nullable @QueryValue String sortOrder,
                                                         @Nullable @QueryValue String limit,
-                                                        @Nullable @QueryValue String offset) {
+                                                        @Nullable @QueryValue String offset,
+                                                        @Nullable @QueryValue String includeDetails) {
         Instant fromInstant = QueryParams.instantParam(from, "from");
         Instant toInstant = QueryParams.instantParam(to, "to");
         if (fromInstant != null && toInstant != null && fromInstant.isAfter(toInstant)) {
@@ -61,7 +62,8 @@ public class StepResultController {
                 SORTS.get(QueryParams.enumParam(sortBy, "sortBy", SORTS.keySet(), "createdAt")),
                 QueryParams.ascending(sortOrder, "sortOrder"),
                 QueryParams.intParam(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-                QueryParams.intParam(offset, "offset", 0, 0, MAX_OFFSET));
+                QueryParams.intParam(offset, "offset", 0, 0, MAX_OFFSET),
+                QueryParams.boolParam(includeDetails, "includeDetails", false));
         List<StepResult> rows = service.list(tenant, id, query);
         boolean hasMore = rows.size() > query.limit();
         List<StepResultView> page = rows.stream().limit(query.limit()).map(StepResultView::of).toList();
@@ -74,8 +76,8 @@ public class StepResultController {
 
     /**
      * A step result as seed 001 shows it. {@code executionSessionId} is the execution id;
-     * {@code recordMetadata}, {@code stepConfig} and {@code inputVariables} are always null in lists
-     * (they are not stored per row: the version holds the config, records-service the metadata).
+     * {@code recordMetadata}, {@code stepConfig} and {@code inputVariables} are null as in the seed's
+     * listing unless {@code includeDetails=true} asks for them (they are the heavy part of a row).
      */
     @Serdeable
     public record StepResultView(String id, @Nullable String userId, String organizationId,
@@ -93,7 +95,7 @@ public class StepResultController {
             return new StepResultView(r.id(), r.userId(), r.organizationId(), r.batchId(), r.executionId(), r.flowId(),
                     r.flowVersionId(), r.recordId(), r.recordName(), r.stepId(), r.stepType(), r.stepName(), r.stepOrder(),
                     r.status(), r.startedAt(), r.completedAt(), r.durationMs(), r.outputPreview(), r.createdAt(),
-                    null, null, null, r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
+                    r.recordMetadata(), r.stepConfig(), r.inputVariables(), r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
                     r.totalTokens(), decimalString(r.estimatedCost()), r.errorMessage(), r.retryCount());
         }
 

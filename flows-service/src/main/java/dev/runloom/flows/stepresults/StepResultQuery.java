@@ -4,10 +4,14 @@ import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
 
-/** Filters, order and window of a step results listing (already parsed and checked). */
+/**
+ * Filters, order and window of a step results listing (already parsed and checked); {@code includeDetails}
+ * fills {@code stepConfig}, {@code inputVariables} and {@code recordMetadata}.
+ */
 public record StepResultQuery(@Nullable String recordId, @Nullable String batchId, @Nullable String status,
                               @Nullable String stepId, @Nullable Instant from, @Nullable Instant to,
-                              SortBy sortBy, boolean ascending, int limit, int offset) {
+                              SortBy sortBy, boolean ascending, int limit, int offset,
+                              boolean includeDetails) {
 
     public enum SortBy {
         CREATED_AT("createdAt", "created_at"),

@@ -1,5 +1,6 @@
 package dev.runloom.flows.stepresults;
 
+import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Sql;
 import dev.runloom.common.jdbc.Where;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
@@ -20,12 +21,19 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
             step_id, step_type, step_name, step_order, status, started_at, completed_at, duration_ms, output_preview,
             resolved_prompt, model_used, prompt_tokens, completion_tokens, total_tokens, estimated_cost,
             input_price_per_million, output_price_per_million, error_message, retry_count, created_at""";
-    private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ") VALUES (" + "?,".repeat(28) + "?)";
+    private static final String DETAIL_COLUMNS = "step_config, input_variables, record_metadata";
+    /** A listing that did not ask for the heavy fields never reads them. */
+    private static final String NO_DETAILS = "NULL::jsonb AS step_config, NULL::jsonb AS input_variables,"
+            + " NULL::jsonb AS record_metadata";
+    private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ", " + DETAIL_COLUMNS + ") VALUES ("
+            + "?,".repeat(29) + "?::jsonb, ?::jsonb, ?::jsonb)";
 
     private final Sql sql;
+    private final JsonColumns json;
 
-    protected StepResultRepository(Sql sql) {
+    protected StepResultRepository(Sql sql, JsonColumns json) {
         this.sql = sql;
+        this.json = json;
     }
 
     /** One JDBC batch, inside the caller's transaction. */
@@ -35,7 +43,8 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
                 r.stepName(), r.stepOrder(), r.status(), r.startedAt(), r.completedAt(), r.durationMs(),
                 r.outputPreview(), r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
                 r.totalTokens(), r.estimatedCost(), r.inputPricePerMillion(), r.outputPricePerMillion(),
-                r.errorMessage(), r.retryCount(), r.createdAt()});
+                r.errorMessage(), r.retryCount(), r.createdAt(), StepResultDetails.capped(json, r.stepConfig()),
+                StepResultDetails.capped(json, r.inputVariables()), StepResultDetails.capped(json, r.recordMetadata())});
     }
 
     /** A page of a flow's step results, {@code rows} at most (callers ask one more than they show). */
@@ -49,7 +58,8 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
                 .andIfPresent("created_at <= ?", q.to());
         String direction = q.ascending() ? " ASC" : " DESC";
         // the id tie-breaker keeps offsets stable between pages
-        return sql.list("SELECT " + COLUMNS + " FROM step_results" + where.sql() + " ORDER BY " + q.sortBy().column
+        String details = q.includeDetails() ? DETAIL_COLUMNS : NO_DETAILS;
+        return sql.list("SELECT " + COLUMNS + ", " + details + " FROM step_results" + where.sql() + " ORDER BY " + q.sortBy().column
                 + direction + ", id" + direction + " LIMIT ? OFFSET ?", StepResult.class, where.paramsThen(rows, q.offset()));
     }
 }
