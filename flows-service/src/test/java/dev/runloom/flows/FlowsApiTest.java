@@ -49,11 +49,13 @@ class FlowsApiTest implements TestPropertyProvider {
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         Map<String, Object> flow = created.body();
         assertThat(flow).containsOnlyKeys("id", "name", "description", "flowSteps", "userId", "organizationId",
-                "createdAt", "updatedAt", "lastRunAt", "stepCount", "status");
+                "createdAt", "updatedAt", "lastRunAt", "stepCount", "status", "draftVersionId", "publishedVersionId");
         assertThat((String) flow.get("id")).startsWith("flow_");
         assertThat(flow).containsEntry("name", "Enrich customers").containsEntry("description", "Describe, then summarize")
                 .containsEntry("userId", "user_a").containsEntry("organizationId", "org_a")
-                .containsEntry("lastRunAt", null).containsEntry("stepCount", 2).containsEntry("status", "active");
+                .containsEntry("lastRunAt", null).containsEntry("stepCount", 2).containsEntry("status", "draft")
+                .containsEntry("publishedVersionId", null);
+        assertThat((String) flow.get("draftVersionId")).startsWith("flowver_");
         assertThat((String) flow.get("createdAt")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
         List<Map<String, Object>> steps = created.list("flowSteps");
