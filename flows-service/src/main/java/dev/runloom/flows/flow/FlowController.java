@@ -65,9 +65,12 @@ public class FlowController {
         }
         boolean backwards = "prev".equals(QueryParams.enumParam(direction == null ? null : direction.trim()
                 .toLowerCase(Locale.ROOT), "direction", Set.of("next", "prev"), "next"));
-        String term = search == null || search.isBlank() ? null : search.trim();
+        String term = search == null || search.isBlank() ? null : search.strip();
         if (term != null && term.length() > MAX_SEARCH_LENGTH) {
             throw ProblemException.invalidParameter("search", "is longer than " + MAX_SEARCH_LENGTH + " characters");
+        }
+        if (term != null && term.indexOf(0) >= 0) {
+            throw ProblemException.invalidParameter("search", "must not contain NUL characters");
         }
         FlowPage page = flows.list(tenant, new FlowListQuery(term, pageSize, position, backwards,
                 QueryParams.boolParam(includeCount, "includeCount", false)));
