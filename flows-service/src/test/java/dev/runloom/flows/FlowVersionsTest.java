@@ -3,13 +3,19 @@ package dev.runloom.flows;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.schedules.events.ScheduleRunRequestedV1;
+import dev.runloom.testsupport.KafkaTestTopics;
+import dev.runloom.testsupport.Poll;
 import dev.runloom.testsupport.ServiceTest;
+import dev.runloom.testsupport.ServiceTestEnvironment;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +39,9 @@ class FlowVersionsTest implements TestPropertyProvider {
             "flowConfig", "label", "notes", "createdAt");
 
     @Inject ApiClient<Tenant> api;
+    @Inject KafkaTestTopics kafka;
+    @Inject ServiceTestEnvironment env;
+    @Inject JsonMapper json;
     final FakeRecordsService records = new FakeRecordsService();
 
     @Override
@@ -133,6 +142,24 @@ class FlowVersionsTest implements TestPropertyProvider {
                 .containsEntry("notes", "v2 was wrong").containsEntry("versionType", "published");
         assertThat(api.get("/v1/flows/" + flowId, ORG_A).body()).containsEntry("draftVersionId", v2)
                 .containsEntry("publishedVersionId", v1);
+    }
+
+    @Test
+    void aScheduledRunUsesThePublishedVersionNotANewerDraft() {
+        String flowId = createFlow(api, "Scheduled", List.of(templateStep("Say", "published {{_record.name}}")));
+        String published = api.post("/v1/flows/" + flowId + "/publish", Map.of(), ORG_A).assertStatus(200)
+                .string("publishedVersionId");
+        api.send(io.micronaut.http.HttpRequest.PUT("/v1/flows/" + flowId, api.toJson(Map.of(
+                "flowSteps", List.of(templateStep("Say", "draft {{_record.name}}"))))).contentType("application/json"),
+                ORG_A).assertStatus(200);
+
+        ScheduleRunRequestedV1 run = ScheduleRuns.flowRun(flowId, "account", null, null);
+        new ScheduleRuns(kafka, env, json).publish(run);
+
+        List<Map<String, Object>> rows = Poll.until(() -> api.get("/v1/flows/" + flowId + "/step-results?batchId="
+                + run.batchId(), ORG_A).data(), r -> !r.isEmpty(), Duration.ofSeconds(30));
+        assertThat(rows).singleElement().satisfies(r -> assertThat(r).containsEntry("flowVersionId", published)
+                .containsEntry("outputPreview", "published Company acct 1"));
     }
 
     @Test
