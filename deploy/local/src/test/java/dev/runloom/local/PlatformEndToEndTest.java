@@ -176,6 +176,14 @@ class PlatformEndToEndTest {
         assertThat(executions.body().get("data").get(0).get("status").asText()).isEqualTo("completed");
         assertThat(executions.body().get("pagination").get("totalCount").asInt()).isEqualTo(1);
 
+        // The flow is in use by the schedule and by an agent: deleting it is refused, flows-service having
+        // asked schedules-service and agents-service over /internal with the caller's tenant.
+        Api.Response user = orgA.post("/v1/agents", "{\"name\":\"Flow user\",\"primaryFlowId\":\"" + flowId + "\"}");
+        assertThat(user.status()).as(user.raw()).isEqualTo(201);
+        Api.Response inUse = orgA.send("DELETE", "/v1/flows/" + flowId, null);
+        assertThat(inUse.status()).as(inUse.raw()).isEqualTo(409);
+        assertThat(inUse.body().get("detail").asText()).contains(scheduleId).contains(user.body().get("id").asText());
+
         // The second organization sees none of it.
         for (String path : List.of("/v1/records/" + leadIds.getFirst(), "/v1/records/" + leadIds.getFirst() + "/results",
                 "/v1/flows/" + flowId, "/v1/flows/" + flowId + "/step-results", "/v1/batch/status/" + batchId,
