@@ -292,7 +292,6 @@ public final class RecordExecution {
     private final class Row {
         private final StepDefinition step;
         private final int retryCount;
-
         private final @Nullable Map<String, Object> inputs;
 
         Row(StepDefinition step, int retryCount, @Nullable Map<String, Object> inputs) {
