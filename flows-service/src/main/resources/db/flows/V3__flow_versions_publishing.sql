@@ -11,7 +11,7 @@ ALTER TABLE flow_versions ADD COLUMN label TEXT;
 ALTER TABLE flow_versions ADD COLUMN notes TEXT;
 
 -- The heavy fields of a step result (reference 2.6): what the step was configured with, the variables
--- it saw when it started (capped; see StepResultDetails) and the record's metadata at that time.
+-- it saw when it started (capped at 64 KiB each; see StepResultDetails) and the record's metadata at that time.
 ALTER TABLE step_results ADD COLUMN step_config     JSONB;
 ALTER TABLE step_results ADD COLUMN input_variables JSONB;
 ALTER TABLE step_results ADD COLUMN record_metadata JSONB;

@@ -2,37 +2,43 @@ package dev.runloom.flows.stepresults;
 
 import dev.runloom.common.jdbc.JsonColumns;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
 
-import java.util.LinkedHashMap;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * How the heavy JSON fields of a step result are stored: as they are up to {@value #MAX_CHARS}
- * characters of JSON, else replaced by a marker saying they were too large
- * ({@code {"_truncated": true, "size": <characters>}}). Why a cap: the variables a step starts with
- * hold every earlier output, so without one a long flow would write the same large text once per step.
+ * How the heavy JSON fields of a step result are stored: as they are up to {@value #MAX_BYTES} bytes
+ * of JSON, else replaced by {@value #TRUNCATED}. Why a cap: the variables a step starts with hold
+ * every earlier output, so without one a long flow after a large HTTP answer would write (and
+ * serialise) the same large text once per step; the writer stops as soon as the cap is passed, so a
+ * huge value costs no more than the cap. A value that cannot be written as JSON becomes
+ * {@value #UNWRITABLE}: a step result's details must never make a poll's results unwritable.
  */
 final class StepResultDetails {
-    static final int MAX_CHARS = 64 * 1024;
-    /** A {@code \\u0000} escape that is not itself an escaped backslash followed by "u0000". */
+    static final int MAX_BYTES = 64 * 1024;
+    static final String TRUNCATED = "{\"_truncated\":true,\"maxBytes\":" + MAX_BYTES + "}";
+    static final String UNWRITABLE = "{\"_unwritable\":true}";
+    /** A JSON NUL escape that is not the tail of an escaped backslash followed by the text "u0000". */
     private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
     private StepResultDetails() {
     }
 
-    static @Nullable JsonColumns.Json capped(JsonColumns json, @Nullable Map<String, Object> value) {
+    static @Nullable JsonColumns.Json capped(JsonMapper json, @Nullable Map<String, Object> value) {
         if (value == null) {
             return null;
         }
-        String text = withoutNul(json.text(value));
-        if (text.length() <= MAX_CHARS) {
-            return new JsonColumns.Json(text);
+        CappedBuffer out = new CappedBuffer();
+        try {
+            json.writeValue(out, value);
+        } catch (IOException | RuntimeException e) {
+            return new JsonColumns.Json(out.overflowed ? TRUNCATED : UNWRITABLE);
         }
-        Map<String, Object> marker = new LinkedHashMap<>();
-        marker.put("_truncated", true);
-        marker.put("size", text.length());
-        return json.param(marker);
+        return new JsonColumns.Json(out.overflowed ? TRUNCATED : withoutNul(out.toString(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -41,5 +47,29 @@ final class StepResultDetails {
      */
     static String withoutNul(String jsonText) {
         return jsonText.contains("\\u0000") ? NUL_ESCAPE.matcher(jsonText).replaceAll("$1\\\\ufffd") : jsonText;
+    }
+
+    /** Refuses to grow past {@link #MAX_BYTES}: the writer fails at once instead of serialising the rest. */
+    private static final class CappedBuffer extends ByteArrayOutputStream {
+        boolean overflowed;
+
+        @Override
+        public synchronized void write(int b) {
+            ensureRoom(1);
+            super.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            ensureRoom(len);
+            super.write(b, off, len);
+        }
+
+        private void ensureRoom(int more) {
+            if (count + more > MAX_BYTES) {
+                overflowed = true;
+                throw new IllegalStateException("step result detail larger than " + MAX_BYTES + " bytes");
+            }
+        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.runloom.flows.stepresults;
 
-import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Sql;
 import dev.runloom.common.jdbc.Where;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 
@@ -29,9 +29,9 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
             + "?,".repeat(29) + "?::jsonb, ?::jsonb, ?::jsonb)";
 
     private final Sql sql;
-    private final JsonColumns json;
+    private final JsonMapper json;
 
-    protected StepResultRepository(Sql sql, JsonColumns json) {
+    protected StepResultRepository(Sql sql, JsonMapper json) {
         this.sql = sql;
         this.json = json;
     }

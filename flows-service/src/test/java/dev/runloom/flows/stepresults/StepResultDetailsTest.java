@@ -1,6 +1,5 @@
 package dev.runloom.flows.stepresults;
 
-import dev.runloom.common.jdbc.JsonColumns;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The heavy step result fields as stored: NUL made storable, oversized values replaced by a marker. */
 class StepResultDetailsTest {
-    private final JsonColumns json = new JsonColumns(JsonMapper.createDefault());
+    private final JsonMapper json = JsonMapper.createDefault();
 
     @Test
     void aNulBecomesTheReplacementCharacterButAnEscapedBackslashBeforeU0000StaysText() {
@@ -26,10 +25,13 @@ class StepResultDetailsTest {
     }
 
     @Test
-    void valuesOverTheCapAreStoredAsAMarker() {
-        String big = "x".repeat(StepResultDetails.MAX_CHARS);
-        assertThat(StepResultDetails.capped(json, Map.of("big", big)).text())
-                .isEqualTo("{\"_truncated\":true,\"size\":" + (StepResultDetails.MAX_CHARS + 10) + "}");
+    void valuesOverTheCapAreStoredAsAMarkerWithoutBeingWrittenWhole() {
+        assertThat(StepResultDetails.capped(json, Map.of("big", "x".repeat(StepResultDetails.MAX_BYTES))).text())
+                .isEqualTo("{\"_truncated\":true,\"maxBytes\":65536}");
+        assertThat(StepResultDetails.capped(json, Map.of("huge", "y".repeat(20_000_000))).text())
+                .isEqualTo(StepResultDetails.TRUNCATED);
+        String fits = "z".repeat(StepResultDetails.MAX_BYTES - 10);
+        assertThat(StepResultDetails.capped(json, Map.of("fit", fits)).text()).isEqualTo("{\"fit\":\"" + fits + "\"}");
         assertThat(StepResultDetails.capped(json, Map.of("small", "y")).text()).isEqualTo("{\"small\":\"y\"}");
         assertThat(StepResultDetails.capped(json, null)).isNull();
     }
