@@ -152,6 +152,9 @@ class RecordListTest {
         filters.put("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"eq\",\"value\":\"nul\\u0000\"}]}", "NUL");
         filters.put("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"exists\",\"value\":\"yes\"}]}", "exists");
         filters.put("{\"extra\":1}", "extra");
+        filters.put("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"gt\",\"value\":1e400}]}", "value");
+        filters.put("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"lt\",\"value\":\"1e400000\"}]}", "number or an ISO-8601 date");
+        filters.put("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"in\",\"value\":[1,1e400]}]}", "value");
         for (Map.Entry<String, String> bad : filters.entrySet()) {
             Reply reply = api.get("/v1/records?filter=" + q(bad.getKey()), ORG_A);
             assertThat(reply.status()).as(bad.getKey() + ": " + reply.raw()).isEqualTo(400);
@@ -163,6 +166,17 @@ class RecordListTest {
                 + "{\"field\":\"name\",\"op\":\"eq\",\"value\":\"x\"},".repeat(60)
                 + "{\"field\":\"name\",\"op\":\"eq\",\"value\":\"x\"}]}}", ORG_A).assertProblem(400, "invalid_filter");
         api.get("/v1/records?search=" + q("a\u0000b"), ORG_A).assertProblem(400);
+        // huge numeric text in eq is plain text (no numeric twin), lone surrogates and emoji are just text
+        assertThat(api.get("/v1/records?filter=" + where(api, "metadata.a", "eq", "1e400000"), ORG_A).status()).isEqualTo(200);
+        assertThat(api.get("/v1/records?filter=" + where(api, "metadata.a", "contains", "\ud83d\ude00"), ORG_A).status()).isEqualTo(200);
+        assertThat(api.get("/v1/records?filter=" + q("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"eq\",\"value\":\"\\ud800\"}]}"), ORG_A)
+                .status()).isIn(200, 400);
+        // tampered and foreign cursors: 400, never another list's rows
+        String huge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "r1|CREATED_AT|d|n|99999999999|record_x|2024-01-01T00:00:00Z".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        api.get("/v1/records?cursor=" + huge, ORG_A).assertProblem(400, "invalid_parameter");
+        api.get("/v1/records?limit=1000000000", ORG_A).assertProblem(400, "invalid_parameter");
+        api.get("/v1/records?limit=-1", ORG_A).assertProblem(400, "invalid_parameter");
         api.get("/v1/records", null).assertProblem(401, "unauthorized");
     }
 

@@ -285,6 +285,10 @@ public record RecordFilter(@Nullable String type, Group root) {
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
             throw invalid(parameter, at + ".value must be a string, number, boolean or null");
         }
+        if (value instanceof Number number && !finite(number)) {
+            throw invalid(parameter, at + ".value is not a number PostgreSQL can compare (NaN, infinite or beyond 1e"
+                    + MAX_EXPONENT + ")");
+        }
         if (value instanceof String text) {
             if (text.length() > MAX_TEXT_LENGTH) {
                 throw invalid(parameter, at + ".value is longer than " + MAX_TEXT_LENGTH + " characters");
@@ -292,6 +296,25 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (text.indexOf('\u0000') >= 0) {
                 throw invalid(parameter, at + ".value contains a NUL character");
             }
+        }
+    }
+
+    /** Numbers beyond this magnitude (or precision) are refused: PostgreSQL's numeric would overflow or crawl. */
+    static final int MAX_EXPONENT = 1000;
+
+    /** A number the database can hold as numeric: not NaN or infinite, exponent and digits within bounds. */
+    static boolean finite(Number number) {
+        if (number instanceof Double d && (d.isNaN() || d.isInfinite())
+                || number instanceof Float f && (f.isNaN() || f.isInfinite())) {
+            return false;
+        }
+        try {
+            java.math.BigDecimal decimal = new java.math.BigDecimal(number.toString());
+            int magnitude = decimal.precision() - decimal.scale();
+            return Math.abs(magnitude) <= MAX_EXPONENT && Math.abs(decimal.scale()) <= MAX_EXPONENT
+                    && decimal.precision() <= MAX_EXPONENT;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -310,7 +333,8 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (value instanceof String text) {
                 String t = text.trim();
                 try {
-                    return new Number(new java.math.BigDecimal(t));
+                    java.math.BigDecimal decimal = new java.math.BigDecimal(t);
+                    return finite(decimal) ? new Number(decimal) : null;
                 } catch (NumberFormatException ignored) {
                     // not a number: maybe a date
                 }

@@ -194,7 +194,10 @@ public class RecordFilterCompiler {
                 candidates.add(Boolean.parseBoolean(trimmed));
             } else if (!trimmed.isEmpty() && trimmed.length() < 100) {
                 try {
-                    candidates.add(new BigDecimal(trimmed));
+                    BigDecimal number = new BigDecimal(trimmed);
+                    if (RecordFilter.finite(number)) {
+                        candidates.add(number);
+                    }
                 } catch (NumberFormatException ignored) {
                     // plain text
                 }
