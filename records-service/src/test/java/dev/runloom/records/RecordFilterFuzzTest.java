@@ -33,12 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordFilterFuzzTest {
     private static final List<String> FIELDS = List.of("id", "name", "type", "createdAt", "updatedAt", "metadata.s",
             "metadata.n", "metadata.d", "metadata.b", "metadata.arr", "metadata.obj.x", "metadata.obj", "metadata.missing",
-            "metadata.a'b", "metadata.\"q\"", "metadata.;drop", "metadata.%", "metadata", "metadata..x", "", "unknown");
+            "metadata.a'b", "metadata.\"q\"", "metadata.;drop", "metadata.%", "metadata.\ud800", "metadata", "metadata..x", "", "unknown");
     private static final List<String> OPS = List.of("eq", "neq", "contains", "startsWith", "gt", "gte", "lt", "lte",
             "in", "exists", "isEmpty", "like", "", "EQ");
     private static final List<Object> VALUES = Arrays.asList("text", "", "2024-01-01", "2024-01-01T10:00:00Z", "42",
             "-1.5e3", 42, 3.14, -7, true, false, null, "' OR 1=1 --", "%_\\", "\u00e9\u4e2d\ud83d\ude00", "now",
-            "NaN", "Infinity", List.of("a", 1), List.of(), Map.of("x", 1), "9".repeat(400));
+            "NaN", "Infinity", "\ud800", "nul\u0000", 1e300, List.of("a", 1), List.of(), Map.of("x", 1), "9".repeat(400));
 
     @Inject ApiClient<Tenant> api;
     @Inject @Client("/") HttpClient http;

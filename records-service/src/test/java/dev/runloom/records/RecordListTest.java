@@ -170,7 +170,7 @@ class RecordListTest {
         assertThat(api.get("/v1/records?filter=" + where(api, "metadata.a", "eq", "1e400000"), ORG_A).status()).isEqualTo(200);
         assertThat(api.get("/v1/records?filter=" + where(api, "metadata.a", "contains", "\ud83d\ude00"), ORG_A).status()).isEqualTo(200);
         assertThat(api.get("/v1/records?filter=" + q("{\"where\":[{\"field\":\"metadata.a\",\"op\":\"eq\",\"value\":\"\\ud800\"}]}"), ORG_A)
-                .status()).isIn(200, 400);
+                .status()).isEqualTo(400);
         // tampered and foreign cursors: 400, never another list's rows
         String huge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "r1|CREATED_AT|d|n|99999999999|record_x|2024-01-01T00:00:00Z".getBytes(java.nio.charset.StandardCharsets.UTF_8));

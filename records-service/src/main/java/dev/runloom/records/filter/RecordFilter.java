@@ -97,6 +97,9 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (TOP_LEVEL.containsKey(name)) {
                 return new Field(name, TOP_LEVEL.get(name), List.of());
             }
+            if (JsonText.isUnstorable(name)) {
+                throw invalid(parameter, "field names must not contain NUL characters or unpaired UTF-16 surrogates");
+            }
             if (name.startsWith("metadata.")) {
                 String[] segments = name.substring("metadata.".length()).split("\\.", -1);
                 if (segments.length > MAX_PATH_DEPTH) {
@@ -293,8 +296,8 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (text.length() > MAX_TEXT_LENGTH) {
                 throw invalid(parameter, at + ".value is longer than " + MAX_TEXT_LENGTH + " characters");
             }
-            if (text.indexOf('\u0000') >= 0) {
-                throw invalid(parameter, at + ".value contains a NUL character");
+            if (JsonText.isUnstorable(text)) {
+                throw invalid(parameter, at + ".value contains a NUL character or an unpaired UTF-16 surrogate");
             }
         }
     }

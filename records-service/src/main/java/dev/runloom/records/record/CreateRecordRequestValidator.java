@@ -27,6 +27,10 @@ final class CreateRecordRequestValidator {
         List<Map<String, Object>> messages = messages(body.messages(), errors);
         Map<String, Object> schema = optionalObject(body.metadataSchema(), "metadataSchema", errors);
         Map<String, Object> labels = labels(body.metadataLabels(), errors);
+        checkStorable(metadata, "metadata", errors);
+        checkStorable(messages, "messages", errors);
+        checkStorable(schema, "metadataSchema", errors);
+        checkStorable(labels, "metadataLabels", errors);
         failOn(errors);
         return new NewRecord(type, name, metadata, messages, schema, labels);
     }
@@ -48,9 +52,21 @@ final class CreateRecordRequestValidator {
         List<Map<String, Object>> messages = messages(body.get("messages"), errors);
         Map<String, Object> schema = optionalObject(body.get("metadataSchema"), "metadataSchema", errors);
         Map<String, Object> labels = labels(body.get("metadataLabels"), errors);
+        checkStorable(metadata, "metadata", errors);
+        checkStorable(messages, "messages", errors);
+        checkStorable(schema, "metadataSchema", errors);
+        checkStorable(labels, "metadataLabels", errors);
         failOn(errors);
         return new RecordPatch(type, name, metadata, body.containsKey("messages"), messages,
                 body.containsKey("metadataSchema"), schema, body.containsKey("metadataLabels"), labels);
+    }
+
+    /** Strings jsonb cannot store (NUL, unpaired surrogates) in any JSON field are named here, not a 500 later. */
+    static void checkStorable(Object value, String field, List<Problem.FieldError> errors) {
+        String where = dev.runloom.records.filter.JsonText.firstUnstorable(value, field);
+        if (where != null) {
+            errors.add(new Problem.FieldError(where, "contains a NUL character or an unpaired UTF-16 surrogate"));
+        }
     }
 
     private static void failOn(List<Problem.FieldError> errors) {

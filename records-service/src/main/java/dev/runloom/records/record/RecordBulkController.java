@@ -49,6 +49,10 @@ public class RecordBulkController {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> patch = (Map<String, Object>) metadata;
+        String unstorable = dev.runloom.records.filter.JsonText.firstUnstorable(patch, "metadata");
+        if (unstorable != null) {
+            throw ProblemException.validation(unstorable + " contains a NUL character or an unpaired UTF-16 surrogate");
+        }
         BulkEdit.MergeStrategy strategy = BulkEdit.MergeStrategy.parse(body.get("mergeStrategy"));
         return new Updated(service.bulkEdit(tenant, new BulkEdit(ids, query, patch, strategy)));
     }
