@@ -64,6 +64,11 @@ class RecordInsightsTest {
         Reply text = api.post("/v1/records/preview-filter", Map.of("filter",
                 "{\"type\":\"pv\",\"where\":[{\"field\":\"name\",\"op\":\"eq\",\"value\":\"p3\"}]}"), ORG_A);
         assertThat(text.body()).containsEntry("count", 1);
+        // a filter that is only a type counts from the counter: exact, never capped
+        assertThat(api.post("/v1/records/preview-filter", Map.of("filter", Map.of("type", "pv")), ORG_A).body())
+                .containsEntry("count", 12).containsEntry("countCapped", false);
+        assertThat(api.post("/v1/records/preview-filter", Map.of("type", "pv", "filter", Map.of("type", "other")), ORG_A).body())
+                .containsEntry("count", 0);
 
         api.post("/v1/records/preview-filter", Map.of("type", "pv", "filter", Map.of("where",
                 List.of(cond("metadata.x", "regex", ".*")))), ORG_A).assertProblem(400, "invalid_filter");

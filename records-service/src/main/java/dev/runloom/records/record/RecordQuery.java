@@ -14,8 +14,17 @@ public record RecordQuery(@Nullable String type, @Nullable String search, Record
         return new RecordQuery(type, null, RecordFilter.none(null));
     }
 
-    /** Without search or filter conditions: its count is the per-type counter. */
-    public boolean isUnfiltered() {
-        return search == null && filter.isEmpty() && filter.type() == null;
+    /**
+     * Whether the count is a counter read: no search, no conditions, and at most one type (the
+     * parameter's or the filter's, or both the same).
+     */
+    public boolean isCountable() {
+        return search == null && filter.isEmpty()
+                && (type == null || filter.type() == null || type.equals(filter.type()));
+    }
+
+    /** The type whose counter {@link #isCountable() counts} this query; null for the whole organization. */
+    public @Nullable String countedType() {
+        return type != null ? type : filter.type();
     }
 }

@@ -239,7 +239,7 @@ public abstract class RecordRepository implements GenericRepository<Record, Stri
      * rows the wrong one cost 400 ms instead of 1 ms.
      */
     private Where where(String organizationId, RecordQuery query) {
-        if (!query.isUnfiltered()) {
+        if (!query.isCountable()) {
             sql.update("SET LOCAL plan_cache_mode = force_custom_plan");
         }
         Where where = Where.of("organization_id = ?", organizationId).andIfPresent("type = ?", query.type());

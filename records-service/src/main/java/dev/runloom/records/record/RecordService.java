@@ -196,8 +196,8 @@ public class RecordService {
         Long total = null;
         boolean capped = false;
         if (includeCount) {
-            if (query.isUnfiltered()) {
-                total = records.countExact(tenant.organizationId(), query.type());
+            if (query.isCountable()) {
+                total = records.countExact(tenant.organizationId(), query.countedType());
             } else {
                 long counted = records.countUpTo(tenant.organizationId(), query, COUNT_CAP);
                 capped = counted > COUNT_CAP;
@@ -210,8 +210,8 @@ public class RecordService {
     /** How many records match, exact without filters, else capped at {@link #COUNT_CAP} (then {@code capped}). */
     @Transactional(readOnly = true)
     public Count count(Tenant tenant, RecordQuery query) {
-        if (query.isUnfiltered()) {
-            return new Count(records.countExact(tenant.organizationId(), query.type()), false);
+        if (query.isCountable()) {
+            return new Count(records.countExact(tenant.organizationId(), query.countedType()), false);
         }
         long counted = records.countUpTo(tenant.organizationId(), query, COUNT_CAP);
         return new Count(Math.min(counted, COUNT_CAP), counted > COUNT_CAP);
