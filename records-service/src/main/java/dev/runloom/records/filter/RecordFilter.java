@@ -262,13 +262,13 @@ public record RecordFilter(@Nullable String type, Group root) {
             }
             case GT, GTE, LT, LTE -> {
                 scalar(value, parameter, at);
-                if (value == null || Comparable.of(value) == null) {
+                if (value == null || Comparand.of(value) == null) {
                     throw invalid(parameter, at + ": '" + op.wireName + "' takes a number or an ISO-8601 date");
                 }
                 if (!field.isMetadata() && !field.isTimestamp()) {
                     throw invalid(parameter, at + ": '" + op.wireName + "' applies to createdAt, updatedAt and metadata fields");
                 }
-                if (field.isTimestamp() && !(Comparable.of(value) instanceof Comparable.Instant)) {
+                if (field.isTimestamp() && !(Comparand.of(value) instanceof Comparand.Instant)) {
                     throw invalid(parameter, at + ": " + field.name() + " compares with an ISO-8601 date");
                 }
             }
@@ -277,7 +277,7 @@ public record RecordFilter(@Nullable String type, Group root) {
                 if (!field.isMetadata() && value == null) {
                     throw invalid(parameter, at + ": " + field.name() + " is never null");
                 }
-                if (field.isTimestamp() && !(value != null && Comparable.of(value) instanceof Comparable.Instant)) {
+                if (field.isTimestamp() && !(value != null && Comparand.of(value) instanceof Comparand.Instant)) {
                     throw invalid(parameter, at + ": " + field.name() + " compares with an ISO-8601 date");
                 }
             }
@@ -322,14 +322,14 @@ public record RecordFilter(@Nullable String type, Group root) {
     }
 
     /** A value that {@code gt}/{@code lt} … can compare: a number, or a date. */
-    sealed interface Comparable {
-        record Number(java.math.BigDecimal value) implements Comparable {
+    sealed interface Comparand {
+        record Number(java.math.BigDecimal value) implements Comparand {
         }
 
-        record Instant(java.time.Instant value) implements Comparable {
+        record Instant(java.time.Instant value) implements Comparand {
         }
 
-        static @Nullable Comparable of(Object value) {
+        static @Nullable Comparand of(Object value) {
             if (value instanceof java.lang.Number n) {
                 return new Number(new java.math.BigDecimal(n.toString()));
             }

@@ -88,8 +88,8 @@ public class RecordFilterCompiler {
         String column = c.field().column();
         Object value = c.value();
         if (c.field().isTimestamp()) {
-            RecordFilter.Comparable comparable = value == null ? null : RecordFilter.Comparable.of(value);
-            if (!(comparable instanceof RecordFilter.Comparable.Instant instant)) {
+            RecordFilter.Comparand comparable = value == null ? null : RecordFilter.Comparand.of(value);
+            if (!(comparable instanceof RecordFilter.Comparand.Instant instant)) {
                 throw RecordFilter.invalid("filter", c.field().name() + " compares with an ISO-8601 date");
             }
             params.add(instant.value());
@@ -150,12 +150,12 @@ public class RecordFilterCompiler {
             }
             case GT, GTE, LT, LTE -> {
                 params.add(path);
-                RecordFilter.Comparable comparable = RecordFilter.Comparable.of(value);
-                if (comparable instanceof RecordFilter.Comparable.Number number) {
+                RecordFilter.Comparand comparable = RecordFilter.Comparand.of(value);
+                if (comparable instanceof RecordFilter.Comparand.Number number) {
                     params.add(number.value());
                     return "jsonb_as_numeric(metadata #> ?::text[]) " + comparison(c.op()) + " ?";
                 }
-                params.add(((RecordFilter.Comparable.Instant) comparable).value());
+                params.add(((RecordFilter.Comparand.Instant) comparable).value());
                 return "jsonb_as_timestamptz(metadata #> ?::text[]) " + comparison(c.op()) + " ?";
             }
             case IN -> {
