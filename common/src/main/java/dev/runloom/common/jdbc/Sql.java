@@ -57,6 +57,27 @@ public class Sql {
         });
     }
 
+    /**
+     * Reads a result of any size with constant memory: rows arrive {@code fetchSize} at a time
+     * (PostgreSQL's driver streams only inside a transaction, so call it from one) and go to
+     * {@code each} one by one, never collected. Returns the number of rows read.
+     */
+    public long forEach(String sql, int fetchSize, RowConsumer each, Object... params) {
+        return jdbc.prepareStatement(sql, statement -> {
+            statement.setFetchSize(fetchSize);
+            bind(statement, params);
+            long rows = 0;
+            try (ResultSet resultSet = statement.executeQuery()) {
+                Row row = new Row(resultSet);
+                while (resultSet.next()) {
+                    each.accept(row);
+                    rows++;
+                }
+            }
+            return rows;
+        });
+    }
+
     public <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... params) {
         return list(sql, mapper, params).stream().findFirst();
     }
@@ -154,6 +175,12 @@ public class Sql {
                 default -> statement.setObject(index, value);
             }
         }
+    }
+
+    /** Takes one row of a streamed result ({@link #forEach}). */
+    @FunctionalInterface
+    public interface RowConsumer {
+        void accept(Row row) throws SQLException;
     }
 
     /** Reads one row; gets a {@link Row} positioned on it. */

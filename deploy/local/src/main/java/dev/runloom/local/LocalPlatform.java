@@ -112,6 +112,11 @@ public final class LocalPlatform implements AutoCloseable {
         return "http://localhost:" + gateway.port();
     }
 
+    /** The embedded PostgreSQL, for tools that load or inspect a service's database directly (benchmarks). */
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }

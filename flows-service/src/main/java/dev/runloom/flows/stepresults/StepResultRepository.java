@@ -62,4 +62,10 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
         return sql.list("SELECT " + COLUMNS + ", " + details + " FROM step_results" + where.sql() + " ORDER BY " + q.sortBy().column
                 + direction + ", id" + direction + " LIMIT ? OFFSET ?", StepResult.class, where.paramsThen(rows, q.offset()));
     }
+
+    /** Drops the step results of deleted records (one statement for a poll's worth of deletions). */
+    public int deleteForRecords(String organizationId, String[] recordIds) {
+        return sql.update("DELETE FROM step_results WHERE organization_id = ? AND record_id = ANY(?::text[])",
+                organizationId, recordIds);
+    }
 }

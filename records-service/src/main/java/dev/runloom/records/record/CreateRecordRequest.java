@@ -12,5 +12,7 @@ import io.micronaut.serde.annotation.Serdeable;
 public record CreateRecordRequest(@Nullable Object type,
                                   @Nullable Object name,
                                   @Nullable Object metadata,
-                                  @Nullable Object messages) {
+                                  @Nullable Object messages,
+                                  @Nullable Object metadataSchema,
+                                  @Nullable Object metadataLabels) {
 }

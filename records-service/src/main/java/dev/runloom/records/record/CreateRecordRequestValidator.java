@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns a {@link CreateRecordRequest} into a {@link NewRecord}, or a 400 listing every bad field. */
+/**
+ * Turns a {@link CreateRecordRequest} into a {@link NewRecord}, and an update body into a
+ * {@link RecordPatch}, or a 400 listing every bad field.
+ */
 final class CreateRecordRequestValidator {
     static final int MAX_TYPE_LENGTH = 255;
     static final int MAX_NAME_LENGTH = 500;
@@ -22,11 +25,80 @@ final class CreateRecordRequestValidator {
         String name = requiredString(body.name(), "name", MAX_NAME_LENGTH, errors);
         Map<String, Object> metadata = metadata(body.metadata(), errors);
         List<Map<String, Object>> messages = messages(body.messages(), errors);
+        Map<String, Object> schema = optionalObject(body.metadataSchema(), "metadataSchema", errors);
+        Map<String, Object> labels = labels(body.metadataLabels(), errors);
+        checkStorable(metadata, "metadata", errors);
+        checkStorable(messages, "messages", errors);
+        checkStorable(schema, "metadataSchema", errors);
+        checkStorable(labels, "metadataLabels", errors);
+        failOn(errors);
+        return new NewRecord(type, name, metadata, messages, schema, labels);
+    }
+
+    /**
+     * {@code PUT /v1/records/:id}: every field optional; a field that is absent stays as it is,
+     * {@code metadata} given replaces the stored metadata whole (reference §5 Q19).
+     */
+    static RecordPatch validatePatch(Map<String, Object> body) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (String key : body.keySet()) {
+            if (!List.of("type", "name", "metadata", "messages", "metadataSchema", "metadataLabels").contains(key)) {
+                errors.add(new Problem.FieldError(key, "is not a field of a record that can be updated"));
+            }
+        }
+        String type = body.containsKey("type") ? requiredString(body.get("type"), "type", MAX_TYPE_LENGTH, errors) : null;
+        String name = body.containsKey("name") ? requiredString(body.get("name"), "name", MAX_NAME_LENGTH, errors) : null;
+        Map<String, Object> metadata = body.containsKey("metadata") ? metadata(body.get("metadata"), errors) : null;
+        List<Map<String, Object>> messages = messages(body.get("messages"), errors);
+        Map<String, Object> schema = optionalObject(body.get("metadataSchema"), "metadataSchema", errors);
+        Map<String, Object> labels = labels(body.get("metadataLabels"), errors);
+        checkStorable(metadata, "metadata", errors);
+        checkStorable(messages, "messages", errors);
+        checkStorable(schema, "metadataSchema", errors);
+        checkStorable(labels, "metadataLabels", errors);
+        failOn(errors);
+        return new RecordPatch(type, name, metadata, body.containsKey("messages"), messages,
+                body.containsKey("metadataSchema"), schema, body.containsKey("metadataLabels"), labels);
+    }
+
+    /** Strings jsonb cannot store (NUL, unpaired surrogates) in any JSON field are named here, not a 500 later. */
+    static void checkStorable(Object value, String field, List<Problem.FieldError> errors) {
+        String where = dev.runloom.records.filter.JsonText.firstUnstorable(value, field);
+        if (where != null) {
+            errors.add(new Problem.FieldError(where, "contains a NUL character or an unpaired UTF-16 surrogate"));
+        }
+    }
+
+    private static void failOn(List<Problem.FieldError> errors) {
         if (!errors.isEmpty()) {
             String detail = String.join("; ", errors.stream().map(e -> e.path() + " " + e.message()).toList());
             throw new ProblemException(Problem.of(400, "Bad Request", "validation_failed", detail, false).withErrors(errors));
         }
-        return new NewRecord(type, name, metadata, messages);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> optionalObject(Object value, String field, List<Problem.FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            errors.add(new Problem.FieldError(field, "must be a JSON object or null"));
+            return null;
+        }
+        return (Map<String, Object>) map;
+    }
+
+    /** {@code metadataLabels}: display label (string) per metadata key. */
+    private static Map<String, Object> labels(Object value, List<Problem.FieldError> errors) {
+        Map<String, Object> labels = optionalObject(value, "metadataLabels", errors);
+        if (labels != null) {
+            for (Map.Entry<String, Object> entry : labels.entrySet()) {
+                if (!(entry.getValue() instanceof String)) {
+                    errors.add(new Problem.FieldError("metadataLabels." + entry.getKey(), "must be a string"));
+                }
+            }
+        }
+        return labels;
     }
 
     private static String requiredString(Object value, String field, int maxLength, List<Problem.FieldError> errors) {

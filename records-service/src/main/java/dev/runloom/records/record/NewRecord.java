@@ -7,5 +7,7 @@ import java.util.Map;
 
 /** A validated request to create a record (the HTTP layer checks shapes and lengths). */
 public record NewRecord(String type, String name, Map<String, Object> metadata,
-                        @Nullable List<Map<String, Object>> messages) {
+                        @Nullable List<Map<String, Object>> messages,
+                        @Nullable Map<String, Object> metadataSchema,
+                        @Nullable Map<String, Object> metadataLabels) {
 }

@@ -19,6 +19,8 @@ public record Record(@Id String id,
                      String name,
                      @TypeDef(type = DataType.JSON) Map<String, Object> metadata,
                      @Nullable @TypeDef(type = DataType.JSON) List<Map<String, Object>> messages,
+                     @Nullable @TypeDef(type = DataType.JSON) Map<String, Object> metadataSchema,
+                     @Nullable @TypeDef(type = DataType.JSON) Map<String, Object> metadataLabels,
                      Instant createdAt,
                      Instant updatedAt) {
 }

@@ -17,12 +17,15 @@ public record RecordResponse(String id,
                              Map<String, Object> metadata,
                              @Nullable List<Map<String, Object>> messages,
                              @Nullable String productSurfaceId,
+                             @Nullable Map<String, Object> metadataSchema,
+                             @Nullable Map<String, Object> metadataLabels,
                              Instant createdAt,
                              Instant updatedAt) {
 
-    static RecordResponse of(Record record) {
+    public static RecordResponse of(Record record) {
         // productSurfaceId: records created through the API belong to no surface
         return new RecordResponse(record.id(), record.userId(), record.organizationId(), record.type(), record.name(),
-                record.metadata(), record.messages(), null, record.createdAt(), record.updatedAt());
+                record.metadata(), record.messages(), null, record.metadataSchema(), record.metadataLabels(),
+                record.createdAt(), record.updatedAt());
     }
 }

@@ -97,4 +97,10 @@ public abstract class RecordResultRepository implements GenericRepository<Record
             case STATUS -> " ORDER BY status " + direction + ", " + timeAndId;
         };
     }
+
+    /** A deleted record's own results go with it (reference §5 Q18); one statement for many records. */
+    public int deleteForRecords(String organizationId, String[] recordIds) {
+        return sql.update("DELETE FROM record_results WHERE organization_id = ? AND record_id = ANY(?::text[])",
+                organizationId, recordIds);
+    }
 }
