@@ -10,8 +10,9 @@ import java.time.Instant;
 /**
  * What one step did for one record in one attempt of one execution (table {@code step_results}):
  * {@code retryCount} is the attempt (0 the first; a batch's {@code maxRetries} runs a failed record
- * again, and every attempt keeps its rows). For model calls the cost is stored with the input/output
- * price per million tokens it was computed from.
+ * again, and every attempt keeps its rows) plus the model call's own retries (a 500 then a success adds
+ * one). For model calls the cost is stored with the input, output and cached-input prices per million
+ * tokens it was computed from, and the cached input tokens beside the prompt tokens (which include them).
  */
 @MappedEntity("step_results")
 public record StepResult(@Id String id,
@@ -40,6 +41,8 @@ public record StepResult(@Id String id,
                          @Nullable BigDecimal estimatedCost,
                          @Nullable BigDecimal inputPricePerMillion,
                          @Nullable BigDecimal outputPricePerMillion,
+                         @Nullable Long cachedPromptTokens,
+                         @Nullable BigDecimal cachedInputPricePerMillion,
                          @Nullable String errorMessage,
                          int retryCount,
                          Instant createdAt) {

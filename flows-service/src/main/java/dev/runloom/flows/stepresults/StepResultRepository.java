@@ -19,8 +19,9 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
             id, organization_id, user_id, flow_id, flow_version_id, batch_id, execution_id, record_id, record_name,
             step_id, step_type, step_name, step_order, status, started_at, completed_at, duration_ms, output_preview,
             resolved_prompt, model_used, prompt_tokens, completion_tokens, total_tokens, estimated_cost,
-            input_price_per_million, output_price_per_million, error_message, retry_count, created_at""";
-    private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ") VALUES (" + "?,".repeat(28) + "?)";
+            input_price_per_million, output_price_per_million, cached_prompt_tokens, cached_input_price_per_million,
+            error_message, retry_count, created_at""";
+    private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ") VALUES (" + "?,".repeat(30) + "?)";
 
     private final Sql sql;
 
@@ -35,7 +36,7 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
                 r.stepName(), r.stepOrder(), r.status(), r.startedAt(), r.completedAt(), r.durationMs(),
                 r.outputPreview(), r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
                 r.totalTokens(), r.estimatedCost(), r.inputPricePerMillion(), r.outputPricePerMillion(),
-                r.errorMessage(), r.retryCount(), r.createdAt()});
+                r.cachedPromptTokens(), r.cachedInputPricePerMillion(), r.errorMessage(), r.retryCount(), r.createdAt()});
     }
 
     /** A page of a flow's step results, {@code rows} at most (callers ask one more than they show). */
