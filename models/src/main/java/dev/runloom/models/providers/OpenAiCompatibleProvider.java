@@ -48,9 +48,8 @@ public class OpenAiCompatibleProvider extends LangChain4jProvider {
         return settings.baseUrl() != null ? settings.baseUrl() : DEFAULT_BASE_URL;
     }
 
-    /** Local servers (Ollama, vLLM) take no key; the client still wants one to send. */
+    /** Null for local servers (Ollama, vLLM) and header-keyed ones (Azure's api-key): then no Authorization header is sent. */
     private String apiKey() {
-        String key = settings.resolveApiKey();
-        return key != null ? key : "none";
+        return settings.resolveApiKey();
     }
 }

@@ -116,6 +116,22 @@ class ProviderConfigurationTest {
     }
 
     @Test
+    void aKeylessProviderSendsNoAuthorizationButItsHeaders() {
+        // a local Ollama through its OpenAI-compatible endpoint; an Azure-style key header
+        PropertySource environment = PropertySource.of("env", Map.of(
+                "RUNLOOM_MODELS_PROVIDERS_OLLAMA_BASE_URL", openAi.baseUrl()), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+        try (ApplicationContext context = ApplicationContext.builder().propertySources(environment)
+                .properties(Map.of("runloom.models.providers.ollama.headers.api-key", "azure-style")).start()) {
+            openAi.enqueue(Reply.openAi("llama says hi", 1, 1, 0));
+            ModelCall call = context.getBean(ModelCaller.class).call(hello("ollama/llama3.2"), ModelCallPolicy.once());
+            assertThat(call.response().text()).isEqualTo("llama says hi");
+            assertThat(openAi.requests().getLast().header("Authorization")).isNull();
+            assertThat(openAi.requests().getLast().header("api-key")).isEqualTo("azure-style");
+            assertThat(openAi.requests().getLast().body()).contains("\"llama3.2\"");
+        }
+    }
+
+    @Test
     void keysNeverShowInSettingsText() {
         ProviderSettings settings = new ProviderSettings("openai");
         settings.setApiKey("sk-secret-123");
