@@ -129,7 +129,7 @@ class PromptProvidersTest implements TestPropertyProvider {
         provider.enqueue(FakeModelServer.Reply.json(503, "{}"), FakeModelServer.Reply.json(503, "{}"),
                 FakeModelServer.Reply.openAi("from the fallback", 4, 2, 0));
         String flowId = createFlow(api, "Triage", List.of(prompt(Map.of("model", "gpt-4o", "userPrompt", "Hi",
-                "errorHandling", Map.of("retryCount", 1, "fallbackModel", "mini")))));
+                "errorHandling", Map.of("retries", 1, "fallbackModel", "mini")))));
 
         Map<String, Object> result = runAndGetPromptResult(flowId);
 
@@ -185,6 +185,7 @@ class PromptProvidersTest implements TestPropertyProvider {
         for (Map<String, Object> config : List.<Map<String, Object>>of(
                 Map.of("userPrompt", "Hi", "errorHandling", Map.of("retryCount", 99)),
                 Map.of("userPrompt", "Hi", "errorHandling", Map.of("retryCount", 1.5)),
+                Map.of("userPrompt", "Hi", "errorHandling", Map.of("retries", -1)),
                 Map.of("userPrompt", "Hi", "errorHandling", "retry"),
                 Map.of("userPrompt", "Hi", "errorHandling", Map.of("fallbackModel", "")),
                 Map.of("userPrompt", "Hi", "timeoutMs", "fast"),

@@ -28,7 +28,8 @@ import java.util.Set;
  * <pre>
  * "timeoutMs": 30000,                   // per attempt; default runloom.models.default-timeout (60 s)
  * "errorHandling": {
- *   "retryCount": 2,                    // more attempts on 429 (after Retry-After), 5xx, connection errors, timeouts
+ *   "retries": 2,                       // more attempts on 429 (after Retry-After), 5xx, connection errors, timeouts
+ *                                       // ("retryCount" is accepted as a synonym)
  *   "backoffMs": 500,                   // first backoff, doubled each retry, with jitter
  *   "fallbackModel": "claude-sonnet"    // tried, with the same retries, when the model still fails
  * }
@@ -89,6 +90,7 @@ public class PromptStepType implements StepType {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> options = (Map<String, Object>) handling;
+            wholeNumber(options, "retries", "config.errorHandling.retries", 0, ModelCallPolicy.MAX_RETRIES, label);
             wholeNumber(options, "retryCount", "config.errorHandling.retryCount", 0, ModelCallPolicy.MAX_RETRIES, label);
             wholeNumber(options, "backoffMs", "config.errorHandling.backoffMs", 0, MAX_BACKOFF_MS, label);
             Object fallback = options.get("fallbackModel");
@@ -150,7 +152,8 @@ public class PromptStepType implements StepType {
         Duration backoff = null;
         String fallback = null;
         if (config.get(ERROR_HANDLING) instanceof Map<?, ?> handling) {
-            retries = handling.get("retryCount") instanceof Number n ? n.intValue() : 0;
+            Object count = handling.get("retries") != null ? handling.get("retries") : handling.get("retryCount");
+            retries = count instanceof Number n ? n.intValue() : 0;
             backoff = handling.get("backoffMs") instanceof Number n ? Duration.ofMillis(n.longValue()) : null;
             fallback = handling.get("fallbackModel") instanceof String s ? s : null;
         }
