@@ -95,6 +95,36 @@ public final class FakeModelServer implements AutoCloseable {
             return new Reply(200, Map.of("Content-Type", "text/event-stream"), "", List.copyOf(events), 0);
         }
 
+        /** An Anthropic stream (named events, as Anthropic sends them): one text delta per element. */
+        public static Reply anthropicStream(List<String> deltas, long inputTokens, long outputTokens) {
+            List<String> events = new ArrayList<>();
+            events.add(event("message_start", """
+                    {"type":"message_start","message":{"id":"msg_s","type":"message","role":"assistant",\
+                    "model":"claude-fake","content":[],"stop_reason":null,"usage":{"input_tokens":%d,"output_tokens":1}}}"""
+                    .formatted(inputTokens)));
+            events.add(event("content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+            for (String delta : deltas) {
+                events.add(event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+                        + "\"delta\":{\"type\":\"text_delta\",\"text\":" + quote(delta) + "}}"));
+            }
+            events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+            events.add(event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + outputTokens + "}}"));
+            events.add(event("message_stop", "{\"type\":\"message_stop\"}"));
+            return new Reply(200, Map.of("Content-Type", "text/event-stream"), "", List.copyOf(events), 0);
+        }
+
+        private static String event(String name, String data) {
+            return "event: " + name + "\ndata: " + data;
+        }
+
+        /** Headers and the first bytes of a body, then nothing for {@code ms}: a provider stalling mid-answer. */
+        public static Reply stallingBody(long ms) {
+            return new Reply(200, Map.of("Content-Type", "application/json", "X-Stall-Ms", Long.toString(ms)),
+                    "{\"id\":\"chatcmpl-stall\",\"choices\":[", List.of(), 0);
+        }
+
         /** An Anthropic message with usage (cache reads reported apart from input_tokens, as Anthropic does). */
         public static Reply anthropic(String text, long inputTokens, long outputTokens, long cacheReadTokens) {
             return json(200, """
@@ -177,12 +207,25 @@ public final class FakeModelServer implements AutoCloseable {
                 exchange.sendResponseHeaders(reply.status(), 0);
                 OutputStream out = exchange.getResponseBody();
                 for (String event : reply.events()) {
-                    out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    String frame = event.startsWith("event: ") ? event : "data: " + event;
+                    out.write((frame + "\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
                 return;
             }
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            String stall = reply.headers().get("X-Stall-Ms");
+            if (stall != null) {
+                exchange.sendResponseHeaders(reply.status(), bytes.length + 100L);
+                exchange.getResponseBody().write(bytes);
+                exchange.getResponseBody().flush();
+                try {
+                    Thread.sleep(Long.parseLong(stall));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 exchange.getResponseBody().write(bytes);

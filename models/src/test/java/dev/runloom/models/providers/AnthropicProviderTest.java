@@ -135,9 +135,21 @@ class AnthropicProviderTest {
     }
 
     @Test
-    void streamingWorksThroughTheSameDoor() throws IOException {
-        // Anthropic's event stream is long; the fake answers a plain message to a stream request
-        // with an error, so this checks that a streaming failure is a clean failure
+    void streamingDeliversTextDeltasAndUsage() {
+        server.enqueue(Reply.anthropicStream(List.of("Bon", "jour", "."), 40, 6));
+        List<String> deltas = new CopyOnWriteArrayList<>();
+        ModelCall call = fixture.caller.stream(ask("Say hello in French"), ModelCallPolicy.once(), deltas::add);
+        assertThat(deltas).containsExactly("Bon", "jour", ".");
+        assertThat(call.response().text()).isEqualTo("Bonjour.");
+        assertThat(call.response().usage().promptTokens()).isEqualTo(40);
+        assertThat(call.response().usage().completionTokens()).isEqualTo(6);
+        assertThat(call.response().finishReason()).isEqualTo("stop");
+        // 40 × 3/M + 6 × 15/M
+        assertThat(call.cost()).isEqualByComparingTo("0.00021");
+    }
+
+    @Test
+    void aStreamingFailureIsACleanFailure() throws IOException {
         server.enqueue(Reply.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no\"}}"));
         List<String> deltas = new CopyOnWriteArrayList<>();
         ModelCallException e = catchThrowableOfType(ModelCallException.class,

@@ -213,6 +213,17 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
+    void aProviderStallingMidBodyTimesOutToo() {
+        // the JDK's own request timeout stops at the response headers; the transport's covers the body
+        server.enqueue(Reply.stallingBody(3000));
+        long start = System.nanoTime();
+        ModelCallException e = catchThrowableOfType(ModelCallException.class, () -> fixture.caller.call(ask("gpt-4o", "hi"),
+                new ModelCallPolicy(0, Duration.ofMillis(400), null, null)));
+        assertThat(e.failure().kind()).isEqualTo(ModelFailure.Kind.TIMEOUT);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2500);
+    }
+
+    @Test
     void aGarbageBodyIsAMalformedAnswerNotRetried() {
         server.enqueue(Reply.json(200, "<html>gateway says hi</html>"));
         ModelCallException e = catchThrowableOfType(ModelCallException.class,
