@@ -155,6 +155,9 @@ public final class HeaderKeepingHttpClient implements HttpClient {
     private RuntimeException unwrap(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof java.net.http.HttpConnectTimeoutException connect) {
+            return new UncheckedIOException("connect timed out", connect); // a connection failure, not a slow answer
+        }
         if (cause instanceof java.net.http.HttpTimeoutException) {
             return new TimeoutException(cause);
         }
