@@ -72,7 +72,7 @@ public final class HeaderKeepingHttpClient implements HttpClient {
             response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             exchange.cancel(true);
-            throw new TimeoutException("no complete answer within " + timeout.toMillis() + " ms");
+            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
@@ -159,7 +159,7 @@ public final class HeaderKeepingHttpClient implements HttpClient {
             return new UncheckedIOException("connect timed out", connect); // a connection failure, not a slow answer
         }
         if (cause instanceof java.net.http.HttpTimeoutException) {
-            return new TimeoutException(cause);
+            return new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         }
         if (cause instanceof RuntimeException re) {
             return re;
