@@ -1,5 +1,6 @@
 package dev.runloom.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -9,8 +10,11 @@ import java.util.List;
  * One message of a conversation. {@code role} is {@code system}, {@code user}, {@code assistant} or
  * {@code tool}. An assistant message may carry the tool calls the model asked for; a {@code tool}
  * message answers one of them ({@code toolCallId}, {@code toolName}) with its result as {@code content}.
+ * Unset fields are left out of JSON, so a plain message stays {@code {"role", "content"}} wherever
+ * it is stored or answered (agents' {@code inputMessages}).
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatMessage(String role, @Nullable String content, @Nullable List<ToolCallRequest> toolCalls,
                           @Nullable String toolCallId, @Nullable String toolName) {
     public static final String SYSTEM = "system";
