@@ -50,14 +50,22 @@ public final class HeaderKeepingHttpClient implements HttpClient {
     private final Duration timeout;
 
     private HeaderKeepingHttpClient(Builder builder) {
+        this.jdk = builder.shared != null ? builder.shared : newJdkClient(builder.connectTimeout);
+        this.timeout = builder.readTimeout != null ? builder.readTimeout : Duration.ofSeconds(60);
+    }
+
+    /**
+     * A JDK client for one provider, shared by its LangChain4j models (one per attempt timeout): the
+     * JDK client owns a selector thread and a connection pool, the models are cheap.
+     */
+    public static java.net.http.HttpClient newJdkClient(Duration connectTimeout) {
         java.net.http.HttpClient.Builder jdkBuilder = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .followRedirects(java.net.http.HttpClient.Redirect.NEVER);
-        if (builder.connectTimeout != null) {
-            jdkBuilder.connectTimeout(builder.connectTimeout);
+        if (connectTimeout != null) {
+            jdkBuilder.connectTimeout(connectTimeout);
         }
-        this.jdk = jdkBuilder.build();
-        this.timeout = builder.readTimeout != null ? builder.readTimeout : Duration.ofSeconds(60);
+        return jdkBuilder.build();
     }
 
     public static Builder builder() {
@@ -198,6 +206,13 @@ public final class HeaderKeepingHttpClient implements HttpClient {
     public static final class Builder implements HttpClientBuilder {
         private Duration connectTimeout;
         private Duration readTimeout;
+        private java.net.http.HttpClient shared;
+
+        /** Use this JDK client (its connect timeout) instead of building one. */
+        public Builder sharing(java.net.http.HttpClient jdkClient) {
+            this.shared = jdkClient;
+            return this;
+        }
 
         @Override
         public Duration connectTimeout() {

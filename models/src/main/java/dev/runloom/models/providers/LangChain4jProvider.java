@@ -46,8 +46,11 @@ public abstract class LangChain4jProvider implements ModelProvider {
     protected final ProviderSettings settings;
     private final Map<String, String> aliasToModelId;
     private final Duration defaultTimeout;
+    /** Steps choose their own timeouts; past this many distinct ones the caches start over. */
+    private static final int MAX_CACHED_TIMEOUTS = 32;
     private final Map<Duration, ChatModel> chatModels = new ConcurrentHashMap<>();
     private final Map<Duration, StreamingChatModel> streamingModels = new ConcurrentHashMap<>();
+    private final java.net.http.HttpClient jdkClient;
 
     protected LangChain4jProvider(ProviderSettings settings, List<ModelAlias> aliases, Duration defaultTimeout) {
         this.settings = settings;
@@ -59,6 +62,7 @@ public abstract class LangChain4jProvider implements ModelProvider {
         }
         this.aliasToModelId = Map.copyOf(mine);
         this.defaultTimeout = defaultTimeout;
+        this.jdkClient = HeaderKeepingHttpClient.newJdkClient(settings.connectTimeout());
     }
 
     public String name() {
@@ -86,13 +90,13 @@ public abstract class LangChain4jProvider implements ModelProvider {
 
     @Override
     public ModelResponse complete(ModelRequest request) {
-        ChatModel model = chatModels.computeIfAbsent(timeoutOf(request), this::buildChatModel);
+        ChatModel model = cached(chatModels, timeoutOf(request), this::buildChatModel);
         return toResponse(request, model.chat(toChatRequest(request)));
     }
 
     @Override
     public ModelResponse stream(ModelRequest request, Consumer<String> deltas) {
-        StreamingChatModel model = streamingModels.computeIfAbsent(timeoutOf(request), this::buildStreamingModel);
+        StreamingChatModel model = cached(streamingModels, timeoutOf(request), this::buildStreamingModel);
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         model.chat(toChatRequest(request), new StreamingChatResponseHandler() {
             @Override
@@ -121,12 +125,19 @@ public abstract class LangChain4jProvider implements ModelProvider {
         }
     }
 
+    private static <M> M cached(Map<Duration, M> cache, Duration timeout, java.util.function.Function<Duration, M> build) {
+        if (cache.size() >= MAX_CACHED_TIMEOUTS && !cache.containsKey(timeout)) {
+            cache.clear();
+        }
+        return cache.computeIfAbsent(timeout, build);
+    }
+
     private Duration timeoutOf(ModelRequest request) {
         return request.timeout() != null ? request.timeout() : defaultTimeout;
     }
 
     protected HeaderKeepingHttpClient.Builder httpClient() {
-        return HeaderKeepingHttpClient.builder().connectTimeout(settings.connectTimeout());
+        return HeaderKeepingHttpClient.builder().sharing(jdkClient);
     }
 
     private ChatRequest toChatRequest(ModelRequest request) {
