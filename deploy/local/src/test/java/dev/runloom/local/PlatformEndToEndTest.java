@@ -57,6 +57,7 @@ class PlatformEndToEndTest {
                     prices:
                       gpt-4o: {input-per-million: 2.5, output-per-million: 10}
                 """);
+        modelsFile.toFile().deleteOnExit();
         Map<String, String> providerEnvironment = Map.of(
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_BASE_URL", modelProvider.baseUrl(),
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY", "sk-e2e-test",
