@@ -11,7 +11,8 @@ import java.security.NoSuchAlgorithmException;
  * The built-in deterministic model ({@code local}, or {@code local/<anything>}): the default when no
  * provider key is configured, so tests and the local stack run real flows without a network. The
  * same input always gives the same text and the same token counts (about four characters a token),
- * and it is priced from the same price table as real models.
+ * and it is priced from the same price table as real models. Asked for JSON, it answers a JSON object
+ * ({@code {"reply": "<the same text>"}}), as a provider's JSON mode would.
  */
 @Singleton
 public class LocalModel implements ModelProvider {
@@ -29,14 +30,36 @@ public class LocalModel implements ModelProvider {
             prompt.append(request.systemPrompt()).append('\n');
         }
         request.messages().forEach(m -> prompt.append(m.role()).append(": ").append(m.content()).append('\n'));
-        String lastUser = request.messages().isEmpty() ? "" : request.messages().getLast().content();
+        String last = request.messages().isEmpty() ? "" : request.messages().getLast().content();
+        String lastUser = last == null ? "" : last;
         String excerpt = lastUser.length() > 200 ? lastUser.substring(0, 200) : lastUser;
         String text = "Local model reply " + fingerprint(prompt.toString()) + " to: " + excerpt;
+        if (request.wantsJson()) {
+            text = "{\"reply\":" + jsonString(text) + "}";
+        }
         if (request.maxTokens() != null && tokens(text) > request.maxTokens()) {
             text = text.substring(0, Math.max(0, request.maxTokens() * 4));
             return new ModelResponse(request.model(), text, new TokenUsage(tokens(prompt.toString()), tokens(text), 0), "length");
         }
         return new ModelResponse(request.model(), text, new TokenUsage(tokens(prompt.toString()), tokens(text), 0), "stop");
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     static long tokens(String text) {

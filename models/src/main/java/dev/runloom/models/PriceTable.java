@@ -15,7 +15,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Prices per model from configuration ({@code runloom.models.prices.<model>.input-per-million} …).
+ * Prices per model from configuration ({@code runloom.models.prices.<model>.input-per-million},
+ * {@code output-per-million}, {@code cached-input-per-million}: USD per million tokens; {@code model}
+ * overrides the key for names a configuration key cannot hold, such as {@code gpt-4.1}).
  * A model without a configured price costs nothing, which is visible (cost 0 with the zero price
  * stored beside it) rather than guessed.
  */
@@ -25,7 +27,11 @@ public class PriceTable {
     private final Map<String, ModelPrice> prices;
 
     public PriceTable(List<Entry> entries) {
-        this.prices = entries.stream().map(Entry::toPrice).collect(Collectors.toMap(ModelPrice::model, Function.identity()));
+        this.prices = entries.stream().map(Entry::toPrice).collect(Collectors.toMap(ModelPrice::model, Function.identity(), (first, second) -> second));
+    }
+
+    public boolean has(String model) {
+        return prices.containsKey(model);
     }
 
     public ModelPrice priceOf(String model) {
@@ -44,13 +50,19 @@ public class PriceTable {
 
     @EachProperty("runloom.models.prices")
     public static class Entry {
-        private final String model;
+        private String model;
         private BigDecimal inputPerMillion = BigDecimal.ZERO;
         private BigDecimal outputPerMillion = BigDecimal.ZERO;
         private @Nullable BigDecimal cachedInputPerMillion;
 
         public Entry(@Parameter String model) {
             this.model = model;
+        }
+
+        public void setModel(@Nullable String model) {
+            if (model != null && !model.isBlank()) {
+                this.model = model.trim();
+            }
         }
 
         public void setInputPerMillion(BigDecimal inputPerMillion) {

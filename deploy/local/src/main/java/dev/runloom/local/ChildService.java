@@ -52,6 +52,7 @@ final class ChildService {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        // the environment starts as the launcher's own (RUNLOOM_MODELS_* provider settings and keys pass through)
         builder.environment().putAll(env);
         builder.environment().put(spec.envPrefix() + "_PORT", Integer.toString(port));
         process = builder.start();

@@ -31,7 +31,21 @@ public final class LocalPlatform implements AutoCloseable {
     public record ApiKey(String key, String organizationId) {
     }
 
-    public record Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys) {
+    /**
+     * {@code serviceEnvironment}: extra environment variables for every service JVM, on top of the
+     * launcher's own environment, which the JVMs inherit (so {@code RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY}
+     * exported before {@code ./runloom} reaches flows-service and agents-service); tests use it to point
+     * the services at a fake model provider.
+     */
+    public record Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys,
+                          Map<String, String> serviceEnvironment) {
+        public Options {
+            serviceEnvironment = Map.copyOf(serviceEnvironment);
+        }
+
+        public Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys) {
+            this(home, dataDir, gatewayPort, apiKeys, Map.of());
+        }
     }
 
     private final Options options;
@@ -60,7 +74,7 @@ public final class LocalPlatform implements AutoCloseable {
         Path logs = Files.createDirectories(data.resolve("logs"));
         postgres = EmbeddedPostgres.start(Files.createDirectories(data.resolve("postgres")), 0, true);
         kafka = EmbeddedKafka.start(Files.createDirectories(data.resolve("kafka")), 0);
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(options.serviceEnvironment());
         env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
         env.put("RUNLOOM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("RUNLOOM_DB_USER", postgres.username());

@@ -1,6 +1,7 @@
 package dev.runloom.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runloom.testsupport.FakeModelServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +37,8 @@ class PlatformEndToEndTest {
     private LocalPlatform.Options options;
     private Api orgA;
     private Api orgB;
+    /** An OpenAI-compatible provider on loopback, configured the way an operator would: environment + a models file. */
+    private final FakeModelServer modelProvider = new FakeModelServer();
 
     @BeforeAll
     void startPlatform() throws Exception {
@@ -44,8 +49,22 @@ class PlatformEndToEndTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        Path modelsFile = Files.writeString(Files.createTempFile("runloom-models", ".yml"), """
+                runloom:
+                  models:
+                    aliases:
+                      gpt-4o: {provider: openai, model: gpt-4o-2024-08-06}
+                    prices:
+                      gpt-4o: {input-per-million: 2.5, output-per-million: 10}
+                """);
+        modelsFile.toFile().deleteOnExit();
+        Map<String, String> providerEnvironment = Map.of(
+                "RUNLOOM_MODELS_PROVIDERS_OPENAI_BASE_URL", modelProvider.baseUrl(),
+                "RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY", "sk-e2e-test",
+                "MICRONAUT_CONFIG_FILES", modelsFile.toString());
         options = new LocalPlatform.Options(home, dataDir, port,
-                List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")));
+                List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")),
+                providerEnvironment);
         platform = LocalPlatform.start(options);
         orgA = new Api(platform.gatewayUrl(), keyA);
         orgB = new Api(platform.gatewayUrl(), keyB);
@@ -56,6 +75,7 @@ class PlatformEndToEndTest {
         if (platform != null) {
             platform.close();
         }
+        modelProvider.close();
     }
 
     @Test
@@ -235,5 +255,36 @@ class PlatformEndToEndTest {
         assertThat(again.status()).as(again.raw()).isEqualTo(200);
         assertThat(again.body().get("name").asText()).isEqualTo("Kept across restarts");
         assertThat(orgA.post("/v1/records", "{\"type\":\"memo\",\"name\":\"Kept across restarts\"}").status()).isEqualTo(409);
+    }
+
+    @Test
+    @Order(4)
+    void aPromptStepOnAConfiguredProvider() {
+        modelProvider.answerByDefault(FakeModelServer.Reply.openAi("Dear customer, thank you.", 100, 50, 0));
+        for (String name : List.of("Ticket one", "Ticket two")) {
+            assertThat(orgA.post("/v1/records", "{\"type\":\"ticket\",\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        }
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Reply","flowSteps":[{"type":"prompt","name":"Draft reply",
+                  "config":{"model":"gpt-4o","userPrompt":"Draft a reply to {{_record.name}}","outputVariable":"reply"}}]}""");
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        String flowId = flow.body().get("id").asText();
+
+        Api.Response run = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"ticket\"}");
+        assertThat(run.status()).as(run.raw()).isEqualTo(200);
+        assertThat(run.body().get("successCount").asInt()).as(run.raw()).isEqualTo(2);
+
+        Api.Response steps = orgA.get("/v1/flows/" + flowId + "/step-results");
+        assertThat(steps.body().get("data")).hasSize(2).allSatisfy(row -> {
+            assertThat(row.get("modelUsed").asText()).isEqualTo("gpt-4o");
+            assertThat(row.get("promptTokens").asInt()).isEqualTo(100);
+            assertThat(row.get("completionTokens").asInt()).isEqualTo(50);
+            assertThat(row.get("estimatedCost").asText()).isEqualTo("0.00075"); // 100 × 2.5/M + 50 × 10/M
+            assertThat(row.get("outputPreview").asText()).isEqualTo("Dear customer, thank you.");
+        });
+        assertThat(modelProvider.requests()).hasSize(2).allSatisfy(request -> {
+            assertThat(request.header("Authorization")).isEqualTo("Bearer sk-e2e-test");
+            assertThat(request.body()).contains("gpt-4o-2024-08-06").contains("Draft a reply to Ticket");
+        });
     }
 }

@@ -191,7 +191,7 @@ public final class RecordExecution {
                     output = step.prepared().run(context);
                 } catch (StepFailure e) {
                     stepError = e.getMessage();
-                    output = new StepOutput(null, e.resolvedPrompt(), e.model(), null, null, null);
+                    output = e.asOutput();
                 } catch (RuntimeException e) {
                     stepError = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
                 }
@@ -301,30 +301,32 @@ public final class RecordExecution {
         }
 
         StepResult skipped(Instant at) {
-            return build(StepResult.SKIPPED, at, at, 0, null, null, null, null, null, null, null);
+            return build(StepResult.SKIPPED, at, at, 0, null, null, null, null, null, null, null, 0);
         }
 
         StepResult ran(Instant started, Instant completed, long durationMs, @Nullable StepOutput output,
                        @Nullable String error) {
             String status = error == null ? StepResult.COMPLETED : StepResult.FAILED;
             if (output == null) {
-                return build(status, started, completed, durationMs, null, null, null, null, null, null, error);
+                return build(status, started, completed, durationMs, null, null, null, null, null, null, error, 0);
             }
             return build(status, started, completed, durationMs, error == null ? engine.preview(output.value()) : null,
-                    output.resolvedPrompt(), output.model(), output.usage(), output.cost(), output.price(), error);
+                    output.resolvedPrompt(), output.model(), output.usage(), output.cost(), output.price(), error,
+                    output.retries());
         }
 
         private StepResult build(String status, Instant started, Instant completed, long durationMs,
                                  @Nullable String preview, @Nullable String resolvedPrompt, @Nullable String model,
                                  @Nullable TokenUsage usage, @Nullable BigDecimal cost, @Nullable ModelPrice price,
-                                 @Nullable String error) {
+                                 @Nullable String error, int modelRetries) {
             return new StepResult(Ids.newId("sr"), scope.organizationId(), scope.userId(), flow.flowId(),
                     flow.versionId(), scope.batchId(), executionId, record.id(), record.name(), step.id(), step.type(),
                     step.name(), step.order(), status, started, completed, durationMs, preview, resolvedPrompt, model,
                     usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                     usage == null ? null : usage.totalTokens(), cost, price == null ? null : price.inputPerMillion(),
-                    price == null ? null : price.outputPerMillion(), error, retryCount, started, step.config(), inputs,
-                    record.metadata());
+                    price == null ? null : price.outputPerMillion(), usage == null ? null : usage.cachedPromptTokens(),
+                    price == null ? null : price.cachedInputPerMillion(), error, retryCount + modelRetries, started,
+                    step.config(), inputs, record.metadata());
         }
     }
 }

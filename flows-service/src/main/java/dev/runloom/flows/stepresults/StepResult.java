@@ -13,10 +13,12 @@ import java.util.Map;
 /**
  * What one step did for one record in one attempt of one execution (table {@code step_results}):
  * {@code retryCount} is the attempt (0 the first; a batch's {@code maxRetries} runs a failed record
- * again, and every attempt keeps its rows). For model calls the cost is stored with the input/output
- * price per million tokens it was computed from. The heavy fields of reference 2.6 are kept too: the
- * step's config as it ran, the variables it started with ({@code _record} aside; null for a step that
- * did not run) and the record's metadata at that time; listings return them only when asked.
+ * again, and every attempt keeps its rows) plus the model call's own retries (a 500 then a success adds
+ * one). For model calls the cost is stored with the input, output and cached-input prices per million
+ * tokens it was computed from, and the cached input tokens beside the prompt tokens (which include them).
+ * The heavy fields of reference 2.6 are kept too: the step's config as it ran, the variables it started
+ * with ({@code _record} aside; null for a step that did not run) and the record's metadata at that time;
+ * listings return them only when asked.
  */
 @MappedEntity("step_results")
 public record StepResult(@Id String id,
@@ -45,6 +47,8 @@ public record StepResult(@Id String id,
                          @Nullable BigDecimal estimatedCost,
                          @Nullable BigDecimal inputPricePerMillion,
                          @Nullable BigDecimal outputPricePerMillion,
+                         @Nullable Long cachedPromptTokens,
+                         @Nullable BigDecimal cachedInputPricePerMillion,
                          @Nullable String errorMessage,
                          int retryCount,
                          Instant createdAt,

@@ -20,13 +20,14 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
             id, organization_id, user_id, flow_id, flow_version_id, batch_id, execution_id, record_id, record_name,
             step_id, step_type, step_name, step_order, status, started_at, completed_at, duration_ms, output_preview,
             resolved_prompt, model_used, prompt_tokens, completion_tokens, total_tokens, estimated_cost,
-            input_price_per_million, output_price_per_million, error_message, retry_count, created_at""";
+            input_price_per_million, output_price_per_million, cached_prompt_tokens, cached_input_price_per_million,
+            error_message, retry_count, created_at""";
     private static final String DETAIL_COLUMNS = "step_config, input_variables, record_metadata";
     /** A listing that did not ask for the heavy fields never reads them. */
     private static final String NO_DETAILS = "NULL::jsonb AS step_config, NULL::jsonb AS input_variables,"
             + " NULL::jsonb AS record_metadata";
     private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ", " + DETAIL_COLUMNS + ") VALUES ("
-            + "?,".repeat(29) + "?::jsonb, ?::jsonb, ?::jsonb)";
+            + "?,".repeat(31) + "?::jsonb, ?::jsonb, ?::jsonb)";
 
     private final Sql sql;
     private final JsonMapper json;
@@ -43,8 +44,9 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
                 r.stepName(), r.stepOrder(), r.status(), r.startedAt(), r.completedAt(), r.durationMs(),
                 r.outputPreview(), r.resolvedPrompt(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
                 r.totalTokens(), r.estimatedCost(), r.inputPricePerMillion(), r.outputPricePerMillion(),
-                r.errorMessage(), r.retryCount(), r.createdAt(), StepResultDetails.capped(json, r.stepConfig()),
-                StepResultDetails.capped(json, r.inputVariables()), StepResultDetails.capped(json, r.recordMetadata())});
+                r.cachedPromptTokens(), r.cachedInputPricePerMillion(), r.errorMessage(), r.retryCount(), r.createdAt(),
+                StepResultDetails.capped(json, r.stepConfig()), StepResultDetails.capped(json, r.inputVariables()),
+                StepResultDetails.capped(json, r.recordMetadata())});
     }
 
     /** A page of a flow's step results, {@code rows} at most (callers ask one more than they show). */
