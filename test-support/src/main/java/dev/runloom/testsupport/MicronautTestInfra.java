@@ -39,6 +39,8 @@ public final class MicronautTestInfra {
         p.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
         p.put("runloom.kafka.topic-prefix", infra.uniqueTopicPrefix());
         p.put("runloom.internal.secret", TEST_INTERNAL_SECRET);
+        // a free port per test context: test JVMs running side by side never fight over 8081-8084
+        p.put("micronaut.server.port", "-1");
         return p;
     }
 }
