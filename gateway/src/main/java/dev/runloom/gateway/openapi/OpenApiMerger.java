@@ -117,6 +117,10 @@ public final class OpenApiMerger {
         if (result.containsKey("parameters")) {
             result.put("parameters", withoutTenant(result.get("parameters")));
         }
+        if (tenantOnlyBody(result.get("requestBody"))) {
+            // micronaut-openapi reads an unannotated Tenant argument of a POST as a body property
+            result.remove("requestBody");
+        }
         Map<String, Object> responses = new LinkedHashMap<>(map(result.get("responses")));
         responses.putIfAbsent("default", problemResponse());
         result.put("responses", responses);
@@ -143,6 +147,23 @@ public final class OpenApiMerger {
             }
         }
         return kept;
+    }
+
+    /** A request body whose only property is the service's Tenant argument: the operation takes no body. */
+    private static boolean tenantOnlyBody(Object requestBody) {
+        Map<String, Object> content = map(map(requestBody).get("content"));
+        if (content.isEmpty()) {
+            return false;
+        }
+        for (Object media : content.values()) {
+            Map<String, Object> schema = map(map(media).get("schema"));
+            Map<String, Object> properties = map(schema.get("properties"));
+            if (properties.size() != 1 || schema.containsKey("$ref")
+                    || !("#/components/schemas/" + TENANT_SCHEMA).equals(map(properties.values().iterator().next()).get("$ref"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Object rewriteRefs(Object node, Map<String, String> renames) {

@@ -33,7 +33,11 @@ class OpenApiMergerTest {
                         "/internal/records", get("internal", Map.of("type", "object"))),
                 Map.of("Page", Map.of("type", "object", "description", "records' page"), "Tenant", Map.of("type", "object")));
         Map<String, Object> agents = document(Map.of(
-                        "/v1/agents/{id}/novelty", get("novelty", Map.of("$ref", "#/components/schemas/Page"))),
+                        "/v1/agents/{id}/novelty", get("novelty", Map.of("$ref", "#/components/schemas/Page")),
+                        "/v1/agents/{id}/pause", Map.of("post", Map.of("operationId", "pause",
+                                "requestBody", Map.of("content", Map.of("application/json", Map.of("schema", Map.of("properties",
+                                        Map.of("tenant", Map.of("$ref", "#/components/schemas/Tenant")))))),
+                                "responses", Map.of()))),
                 Map.of("Page", Map.of("type", "object", "description", "agents' page")));
 
         Map<String, Object> merged = merger.merge(List.of(
@@ -41,7 +45,9 @@ class OpenApiMergerTest {
 
         assertThat(merged.get("openapi")).isEqualTo("3.1.0");
         Map<String, Object> paths = (Map<String, Object>) merged.get("paths");
-        assertThat(paths).containsOnlyKeys("/v1/records/{id}", "/v1/agents/{id}/novelty", OpenApiFilter.PATH);
+        assertThat(paths).containsOnlyKeys("/v1/records/{id}", "/v1/agents/{id}/novelty", "/v1/agents/{id}/pause", OpenApiFilter.PATH);
+        assertThat(((Map<String, Object>) ((Map<String, Object>) paths.get("/v1/agents/{id}/pause")).get("post")))
+                .doesNotContainKey("requestBody");
 
         Map<String, Object> recordGet = (Map<String, Object>) ((Map<String, Object>) paths.get("/v1/records/{id}")).get("get");
         assertThat(recordGet.get("operationId")).isEqualTo("records.get");
