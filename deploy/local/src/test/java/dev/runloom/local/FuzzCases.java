@@ -42,13 +42,20 @@ final class FuzzCases {
             "long-10k", LONG_10K, "sql", "%27%20OR%201%3D1%20--", "control", "%01%1B",
             "time-not-iso", "yesterday", "time-no-zone", "2024-01-01T00%3A00%3A00", "time-date-only", "2024-01-01",
             "time-year-0", "0000-01-01T00%3A00%3A00Z", "time-min", "-999999999-01-01T00%3A00%3A00Z",
-            "time-max", "%2B1000000000-01-01T00%3A00%3A00Z", "time-invalid", "2024-13-45T25%3A61%3A61Z",
+            "time-max", "%2B1000000000-01-01T00%3A00%3A00Z", "time-far", "%2B999999999-12-31T23%3A59%3A59Z",
+            "time-year-10000", "%2B10000-01-01T00%3A00%3A00Z", "time-invalid", "2024-13-45T25%3A61%3A61Z",
             "cursor-garbage", "not-a-cursor", "cursor-offset-overflow", cursor("{\"offset\":2147483648}"),
             "cursor-offset-negative", cursor("{\"offset\":-5}"), "cursor-offset-long", cursor("{\"offset\":9223372036854775807}"),
             "cursor-id-nul", cursor("{\"id\":\"\\u0000\",\"offset\":0}"), "cursor-direction", cursor("{\"id\":\"x\",\"direction\":\"sideways\"}"),
             "cursor-time-max", cursor("{\"createdAt\":\"+1000000000-01-01T00:00:00Z\",\"id\":\"x\"}"),
             "cursor-array", cursor("[1,2,3]"), "cursor-not-json", cursor("\u0000\u00ff binary"),
-            "cursor-other-org", cursor("{\"organizationId\":\"org_other\",\"id\":\"x\",\"offset\":1}"));
+            "cursor-other-org", cursor("{\"organizationId\":\"org_other\",\"id\":\"x\",\"offset\":1}"),
+            // the keyset format the services issue (instant|id|offset), tampered
+            "keyset-time-max", cursor("+1000000000-01-01T00:00:00Z|x|0"), "keyset-time-far", cursor("+999999999-12-31T23:59:59Z|x|0"),
+            "keyset-time-min", cursor("-999999999-01-01T00:00:00Z|x|0"), "keyset-offset-max", cursor("2024-01-01T00:00:00Z|x|2147483647"),
+            "keyset-offset-overflow", cursor("2024-01-01T00:00:00Z|x|2147483648"), "keyset-offset-negative", cursor("2024-01-01T00:00:00Z|x|-1"),
+            "keyset-id-nul", cursor("2024-01-01T00:00:00Z|x\u0000y|1"), "keyset-id-surrogate", cursor("2024-01-01T00:00:00Z|\ud800|1"),
+            "keyset-id-long", cursor("2024-01-01T00:00:00Z|" + "i".repeat(5000) + "|1"), "keyset-empty-id", cursor("2024-01-01T00:00:00Z||1"));
 
     /** Whole bodies of malformed JSON or wrong shapes. */
     static final Map<String, byte[]> BODIES = orderedBytes(
@@ -70,7 +77,8 @@ final class FuzzCases {
             "object", "{}", "nested-object", "{\"x\":{\"y\":[null]}}", "empty-string", "\"\"", "whitespace", "\"   \"",
             "nul", "\"a\\u0000b\"", "lone-surrogate", "\"\\ud800\"", "rtl-mark", "\"\\u202eabc\"", "emoji", "\"\\ud83d\\ude00\"",
             "control", "\"\\u0001\\u001b\"", "long-10k", "\"" + LONG_10K + "\"", "traversal", "\"../../etc/passwd\"",
-            "sql", "\"' OR 1=1 --\"", "time-max", "\"+1000000000-01-01T00:00:00Z\"", "time-not-iso", "\"yesterday\"",
+            "sql", "\"' OR 1=1 --\"", "time-max", "\"+1000000000-01-01T00:00:00Z\"", "time-far", "\"+999999999-12-31T23:59:59Z\"",
+            "time-year-0", "\"0000-01-01T00:00:00Z\"", "time-past", "\"2000-01-01T00:00:00Z\"", "time-not-iso", "\"yesterday\"",
             "cron-6-fields", "\"* * * * * *\"", "zone-invalid", "\"Mars/Olympus\"", "unknown-id", "\"flow_doesnotexist\"");
 
     private final OpenApiDocument document;
