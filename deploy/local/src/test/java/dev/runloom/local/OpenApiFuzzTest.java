@@ -66,7 +66,8 @@ class OpenApiFuzzTest {
 
         ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger sent = new AtomicInteger();
-        Instant deadline = Instant.now().plus(BUDGET);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(BUDGET);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         AtomicInteger next = new AtomicInteger();
         for (int i = 0; i < CLIENTS; i++) {
@@ -88,8 +89,8 @@ class OpenApiFuzzTest {
         Map<String, Integer> byGroup = new TreeMap<>();
         failures.forEach(f -> byGroup.merge(f.group(), 1, Integer::sum));
         StringBuilder report = new StringBuilder();
-        report.append(sent.get()).append(" requests over ").append(document.apiOperations().size()).append(" operations, ")
-                .append(failures.size()).append(" failed\n");
+        report.append(sent.get()).append(" requests over ").append(document.apiOperations().size()).append(" operations in ")
+                .append(Duration.between(started, Instant.now()).toSeconds()).append(" s, ").append(failures.size()).append(" failed\n");
         byGroup.forEach((group, count) -> report.append("  ").append(count).append(" x ").append(group).append('\n'));
         System.out.println(report);
         failures.forEach(f -> System.out.println(f.describe()));
@@ -128,6 +129,9 @@ class OpenApiFuzzTest {
             String contentType = response.headers().firstValue("Content-Type").orElse("");
             if (status >= 500 || status >= 400 && !contentType.startsWith("application/problem+json")) {
                 return new Failure(c, status, contentType, response.body());
+            }
+            if (status == 405 && response.headers().firstValue("Allow").isEmpty()) {
+                return new Failure(c, status, contentType + " (405 without Allow)", response.body());
             }
             return null;
         } catch (IOException e) {

@@ -15,7 +15,8 @@ import java.util.List;
  * {@code @ExtendWith(SecurityPlatform.class)}, stopped when the test run ends. Two organizations, each
  * with an API key.
  */
-public final class SecurityPlatform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+@SuppressWarnings("deprecation") // CloseableResource: JUnit versions before 5.13 close only those
+public final class SecurityPlatform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
     public static final String ORG_A = "org_sec_alpha";
     public static final String ORG_B = "org_sec_beta";
     private static final Object LOCK = new Object();
