@@ -41,6 +41,39 @@ class OpenApiFuzzTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
 
+    /**
+     * Bad input that no route may accept (issue 10, deliverable 5: strict JSON, no coercion, NUL and lone
+     * surrogates refused, Content-Type required on bodies, 413/414/431): a 2xx or 3xx to one of these is a
+     * failure too, reported as "accepted". Body classes apply to operations that take a body.
+     */
+    static final java.util.Set<String> MUST_REFUSE_BODY = java.util.Set.of(
+            "body:json-truncated", "body:json-trailing-garbage", "body:json-two-documents", "body:json-two-objects",
+            "body:json-comment", "body:json-single-quotes", "body:json-nan", "body:json-infinity", "body:json-duplicate-key",
+            "body:json-raw-nul", "body:json-escaped-nul", "body:json-lone-surrogate", "body:json-lone-low-surrogate",
+            "body:json-unterminated-string", "body:json-bad-escape",
+            "http:no-content-type", "http:text-plain", "http:xml", "http:non-utf8-body");
+    static final java.util.Set<String> MUST_REFUSE_ANY = java.util.Set.of(
+            "path:nul", "path:nul-inside", "path:lone-surrogate", "path:non-utf8", "path-real-others:nul",
+            "path-real-others:nul-inside", "path-real-others:lone-surrogate", "path-real-others:non-utf8",
+            "auth:no-key", "auth:malformed-key");
+    /** Applies where the operation documents its body's properties (one of them carries the value). */
+    static final java.util.Set<String> MUST_REFUSE_FIELD = java.util.Set.of("field:nul", "field:lone-surrogate");
+    /** Exact statuses where the HTTP class has one right answer. */
+    static final Map<String, Integer> EXACT_STATUS = Map.of(
+            "http:oversized-body", 413, "http:long-url", 414, "http:long-header", 431);
+
+    /** Why this answer is wrong for this request beyond "5xx or not a problem", or null. */
+    static String refusalMissed(FuzzCases.Case c, int status) {
+        Integer exact = EXACT_STATUS.get(c.badClass());
+        if (exact != null && (c.operation().takesBody() || !c.badClass().equals("http:oversized-body"))) {
+            return status == exact ? null : "expected " + exact;
+        }
+        boolean mustRefuse = MUST_REFUSE_ANY.contains(c.badClass())
+                || c.operation().takesBody() && MUST_REFUSE_BODY.contains(c.badClass())
+                || c.operation().takesBody() && !c.operation().bodyProperties().isEmpty() && MUST_REFUSE_FIELD.contains(c.badClass());
+        return mustRefuse && status < 400 ? "accepted" : null;
+    }
+
     record Failure(FuzzCases.Case request, int status, String contentType, String answer) {
         String describe() {
             FuzzCases.Case c = request;
@@ -52,7 +85,10 @@ class OpenApiFuzzTest {
 
         String group() {
             String cls = request.badClass().startsWith("combo") ? "combo" : request.badClass();
-            return request.operation() + " | " + cls + " | " + (status < 0 ? "no answer" : status + (status < 500 ? " not problem+json" : ""));
+            String why = status < 0 ? "no answer" : status >= 500 ? String.valueOf(status)
+                    : contentType.contains("(") ? status + " " + contentType.substring(contentType.indexOf('('))
+                    : status + (status >= 400 ? " not problem+json" : "");
+            return request.operation() + " | " + cls + " | " + why;
         }
     }
 
@@ -132,6 +168,10 @@ class OpenApiFuzzTest {
             }
             if (status == 405 && response.headers().firstValue("Allow").isEmpty()) {
                 return new Failure(c, status, contentType + " (405 without Allow)", response.body());
+            }
+            String missed = refusalMissed(c, status);
+            if (missed != null) {
+                return new Failure(c, status, contentType + " (" + missed + ")", response.body());
             }
             return null;
         } catch (IOException e) {

@@ -18,19 +18,53 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checked without changes here.
  */
 @ExtendWith(SecurityPlatform.class)
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
     /** Bodies that are valid apart from the id, so a 404 cannot hide behind a 400. */
     private static final Map<String, String> BODIES = Map.of(
             "/execute", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "/run-on-record-type", "{\"recordType\":\"lead\"}");
 
+    private Api orgA;
+    private Api orgB;
+    private OrgResources a;
+
+    @org.junit.jupiter.api.BeforeAll
+    void createOrgAsResources() {
+        SecurityPlatform platform = SecurityPlatform.get();
+        orgA = new Api(platform.gatewayUrl(), platform.keyA());
+        orgB = new Api(platform.gatewayUrl(), platform.keyB());
+        a = OrgResources.create(orgA, "isolation");
+    }
+
+    /**
+     * Issue 10, deliverable 5: a reference inside a body to another organization's object is refused at
+     * create time (404, as for an unknown id), not accepted and left to fail later.
+     */
+    @Test
+    void referencesToAnotherOrganizationsObjectsAre404AtCreateTime() {
+        List<String> accepted = new ArrayList<>();
+        Map<String, String> creates = Map.of(
+                "/v1/schedules", """
+                        {"name":"Borrowed flow","target":{"flowId":"%s","recordType":"lead"},
+                         "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"UTC"}}""".formatted(a.ids().get("flow")),
+                "/v1/schedules#agent", """
+                        {"name":"Borrowed agent","target":{"agentId":"%s"},
+                         "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"UTC"}}""".formatted(a.ids().get("agent")),
+                "/v1/agents", "{\"name\":\"Borrowed primary flow\",\"primaryFlowId\":\"" + a.ids().get("flow") + "\"}");
+        creates.forEach((path, body) -> {
+            Api.Response answer = orgB.post(path.replaceAll("#.*$", ""), body);
+            if (answer.status() != 404) {
+                accepted.add("org B POST " + path + " with org A's id -> " + answer.status() + " " + answer.raw());
+            }
+        });
+        assertThat(accepted).isEmpty();
+    }
+
     @Test
     void anotherOrganizationGets404OnEveryByIdRouteAndNeverSeesTheRowsInLists() {
         SecurityPlatform platform = SecurityPlatform.get();
-        Api orgA = new Api(platform.gatewayUrl(), platform.keyA());
-        Api orgB = new Api(platform.gatewayUrl(), platform.keyB());
         OpenApiDocument document = OpenApiDocument.load(platform.gatewayUrl());
-        OrgResources a = OrgResources.create(orgA, "isolation");
 
         List<String> leaks = new ArrayList<>();
         int byIdCalls = 0;
