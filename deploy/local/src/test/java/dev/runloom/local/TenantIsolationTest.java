@@ -50,6 +50,7 @@ class TenantIsolationTest {
                          "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"UTC"}}""".formatted(a.ids().get("flow")),
                 "/v1/schedules#agent", """
                         {"name":"Borrowed agent","target":{"agentId":"%s"},
+                         "inputs":{"messages":[{"role":"user","content":"hi"}]},
                          "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"UTC"}}""".formatted(a.ids().get("agent")),
                 "/v1/agents", "{\"name\":\"Borrowed primary flow\",\"primaryFlowId\":\"" + a.ids().get("flow") + "\"}");
         creates.forEach((path, body) -> {
