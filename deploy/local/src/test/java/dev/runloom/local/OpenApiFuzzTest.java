@@ -101,6 +101,7 @@ class OpenApiFuzzTest {
         List<FuzzCases.Case> cases = new FuzzCases(document, resources, 20260101L).generate(MIN_REQUESTS + 500);
 
         ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+        Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
         AtomicInteger sent = new AtomicInteger();
         Instant started = Instant.now();
         Instant deadline = started.plus(BUDGET);
@@ -111,7 +112,7 @@ class OpenApiFuzzTest {
                 int index;
                 while ((index = next.getAndIncrement()) < cases.size() && Instant.now().isBefore(deadline)) {
                     FuzzCases.Case c = cases.get(index);
-                    Failure failure = send(platform, c);
+                    Failure failure = send(platform, c, statuses);
                     sent.incrementAndGet();
                     if (failure != null) {
                         failures.add(failure);
@@ -127,6 +128,7 @@ class OpenApiFuzzTest {
         StringBuilder report = new StringBuilder();
         report.append(sent.get()).append(" requests over ").append(document.apiOperations().size()).append(" operations in ")
                 .append(Duration.between(started, Instant.now()).toSeconds()).append(" s, ").append(failures.size()).append(" failed\n");
+        report.append("statuses: ").append(statuses).append('\n');
         byGroup.forEach((group, count) -> report.append("  ").append(count).append(" x ").append(group).append('\n'));
         System.out.println(report);
         failures.forEach(f -> System.out.println(f.describe()));
@@ -135,22 +137,27 @@ class OpenApiFuzzTest {
         failures.stream().limit(40).forEach(f -> examples.add(f.describe()));
         assertThat(failures).as(report + "first failing requests (all in the test's output):\n" + String.join("\n", examples)).isEmpty();
         assertThat(sent.get()).as("requests sent within " + BUDGET).isGreaterThanOrEqualTo(MIN_REQUESTS);
+        // a rate limit answering most of the run with 429 would leave the routes unexercised: the security
+        // platform's keys must have a budget above this suite's rate (about 15,000 requests in a minute)
+        int throttled = statuses.getOrDefault(429, new AtomicInteger()).get();
+        assertThat(throttled).as("429 answers (raise the rate limits of the security platform's keys)").isLessThan(sent.get() / 20);
     }
 
-    private Failure send(SecurityPlatform platform, FuzzCases.Case c) {
-        Failure failure = sendOnce(http, platform, c);
+    private Failure send(SecurityPlatform platform, FuzzCases.Case c, Map<Integer, AtomicInteger> statuses) {
+        Failure failure = sendOnce(http, platform, c, statuses);
         if (failure != null && failure.status() < 0) {
             // A pooled connection the server had just closed (after refusing an oversized request on it)
             // fails without an answer: send once more on a fresh connection. A request that itself breaks
             // the connection fails again and is reported.
             HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-            failure = sendOnce(fresh, platform, c);
+            failure = sendOnce(fresh, platform, c, statuses);
             fresh.close();
         }
         return failure;
     }
 
-    private static Failure sendOnce(HttpClient http, SecurityPlatform platform, FuzzCases.Case c) {
+    private static Failure sendOnce(HttpClient http, SecurityPlatform platform, FuzzCases.Case c,
+                                    Map<Integer, AtomicInteger> statuses) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + c.pathAndQuery()))
                     .timeout(Duration.ofSeconds(30))
@@ -162,6 +169,7 @@ class OpenApiFuzzTest {
             c.headers().forEach(request::setHeader);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             int status = response.statusCode();
+            statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
             String contentType = response.headers().firstValue("Content-Type").orElse("");
             if (status >= 500 || status >= 400 && !contentType.startsWith("application/problem+json")) {
                 return new Failure(c, status, contentType, response.body());
