@@ -143,10 +143,26 @@ public final class OpenApiMerger {
         for (Object parameter : list) {
             Object ref = map(map(parameter).get("schema")).get("$ref");
             if (!("#/components/schemas/" + TENANT_SCHEMA).equals(ref)) {
-                kept.add(parameter);
+                kept.add(plainStringParameter(map(parameter)));
             }
         }
         return kept;
+    }
+
+    /**
+     * micronaut-openapi types a {@code @Nullable String} query or path parameter {@code [string, null, object]};
+     * a URL carries strings, so say {@code string} (optional parameters stay optional through {@code required}).
+     */
+    private static Map<String, Object> plainStringParameter(Map<String, Object> parameter) {
+        Map<String, Object> schema = map(parameter.get("schema"));
+        if (schema.get("type") instanceof List<?> types && types.contains("string")) {
+            Map<String, Object> copy = new LinkedHashMap<>(parameter);
+            Map<String, Object> plain = new LinkedHashMap<>(schema);
+            plain.put("type", "string");
+            copy.put("schema", plain);
+            return copy;
+        }
+        return parameter;
     }
 
     /** A request body whose only property is the service's Tenant argument: the operation takes no body. */

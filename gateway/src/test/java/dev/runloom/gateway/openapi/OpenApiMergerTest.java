@@ -20,7 +20,8 @@ class OpenApiMergerTest {
         return Map.of("get", Map.of("operationId", operationId,
                 "parameters", List.of(
                         Map.of("name", "tenant", "in", "query", "schema", Map.of("$ref", "#/components/schemas/Tenant")),
-                        Map.of("name", "id", "in", "path", "required", true, "schema", Map.of("type", "string"))),
+                        Map.of("name", "id", "in", "path", "required", true, "schema", Map.of("type", "string")),
+                        Map.of("name", "limit", "in", "query", "schema", Map.of("type", List.of("string", "null", "object")))),
                 "responses", Map.of("200", Map.of("description", "ok",
                         "content", Map.of("application/json", Map.of("schema", responseSchema))))));
     }
@@ -51,7 +52,8 @@ class OpenApiMergerTest {
 
         Map<String, Object> recordGet = (Map<String, Object>) ((Map<String, Object>) paths.get("/v1/records/{id}")).get("get");
         assertThat(recordGet.get("operationId")).isEqualTo("records.get");
-        assertThat((List<Map<String, Object>>) recordGet.get("parameters")).extracting(p -> p.get("name")).containsExactly("id");
+        assertThat((List<Map<String, Object>>) recordGet.get("parameters")).extracting(p -> p.get("name")).containsExactly("id", "limit");
+        assertThat(((List<Map<String, Object>>) recordGet.get("parameters")).get(1).get("schema")).isEqualTo(Map.of("type", "string"));
         assertThat(recordGet).doesNotContainKey(OpenApiMerger.EXTENSION);
         assertThat((Map<String, Object>) recordGet.get("responses")).containsKey("default");
 
