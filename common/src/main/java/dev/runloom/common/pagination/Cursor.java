@@ -13,6 +13,8 @@ import java.util.Base64;
  * clients cannot depend on its inside.
  */
 public record Cursor(Instant at, String id, int offset) {
+    /** No list is this long; a larger offset is a tampered cursor (and would overflow the next one's). */
+    public static final int MAX_OFFSET = 1_000_000_000;
 
     public String encode() {
         String raw = at.toString() + "|" + id + "|" + offset;
@@ -27,10 +29,14 @@ public record Cursor(Instant at, String id, int offset) {
                 throw new IllegalArgumentException("parts");
             }
             int offset = Integer.parseInt(parts[2]);
-            if (offset < 0 || parts[1].isEmpty()) {
+            if (offset < 0 || offset > MAX_OFFSET || parts[1].isEmpty()) {
                 throw new IllegalArgumentException("position");
             }
-            return new Cursor(Instant.parse(parts[0]), parts[1], offset);
+            Instant at = Instant.parse(parts[0]);
+            if (!QueryParams.storable(at)) {
+                throw new IllegalArgumentException("instant out of range");
+            }
+            return new Cursor(at, parts[1], offset);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw ProblemException.invalidParameter(parameterName, "is not a cursor this API issued");
         }

@@ -15,6 +15,13 @@ import java.util.Set;
  * these parse them leniently and answer a 400 problem that names the parameter when they can't.
  */
 public final class QueryParams {
+    /**
+     * The instants a request may carry: years 0001 to 9999. Beyond them an instant parses but cannot be
+     * bound as a SQL timestamp (and is meaningless as a filter), so it is the client's 400, not a 500.
+     */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private QueryParams() {
     }
 
@@ -49,15 +56,25 @@ public final class QueryParams {
         if (raw == null || raw.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(raw.trim());
+            instant = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+                instant = LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e2) {
                 throw ProblemException.invalidParameter(name, "must be an ISO-8601 timestamp such as 2024-06-10T15:45:30Z");
             }
         }
+        if (!storable(instant)) {
+            throw ProblemException.invalidParameter(name, "must be between years 0001 and 9999");
+        }
+        return instant;
+    }
+
+    /** Whether an instant lies within {@link #EARLIEST} and {@link #LATEST}. */
+    public static boolean storable(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     public static String enumParam(@Nullable String raw, String name, Set<String> allowed, String defaultValue) {

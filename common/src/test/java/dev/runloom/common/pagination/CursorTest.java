@@ -32,8 +32,8 @@ class CursorTest {
 
     @Test
     void roundTripAtTheEdgesOfTheInstantRange() {
-        for (Instant at : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.parse("1969-12-31T23:59:59Z"))) {
-            Cursor cursor = new Cursor(at, "id", Integer.MAX_VALUE);
+        for (Instant at : List.of(Instant.EPOCH, QueryParams.EARLIEST, QueryParams.LATEST, Instant.parse("1969-12-31T23:59:59Z"))) {
+            Cursor cursor = new Cursor(at, "id", Cursor.MAX_OFFSET);
             assertThat(Cursor.decode(cursor.encode(), "cursor")).as(at.toString()).isEqualTo(cursor);
         }
     }
@@ -59,6 +59,15 @@ class CursorTest {
         Cursor cursor = new Cursor(AT, "x", 1);
         String padded = Base64.getUrlEncoder().encodeToString(("" + AT + "|x|1").getBytes(StandardCharsets.UTF_8));
         assertThat(Cursor.decode(padded, "cursor")).isEqualTo(cursor);
+    }
+
+    @Test
+    void tamperedPositionsBeyondWhatTheApiIssuesAreRejected() {
+        // an instant no SQL timestamp holds, or an offset that would overflow the next cursor's
+        for (Cursor tampered : List.of(new Cursor(Instant.MAX, "id", 0), new Cursor(Instant.MIN, "id", 0),
+                new Cursor(Instant.parse("+1000000000-01-01T00:00:00Z"), "id", 0), new Cursor(AT, "id", Integer.MAX_VALUE))) {
+            assertInvalidParameter(tampered.toString(), () -> Cursor.decode(tampered.encode(), "cursor"), "cursor");
+        }
     }
 
     @Test

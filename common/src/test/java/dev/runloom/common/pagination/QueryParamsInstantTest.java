@@ -49,4 +49,15 @@ class QueryParamsInstantTest {
                     .isEqualTo("Parameter 'to' must be an ISO-8601 timestamp such as 2024-06-10T15:45:30Z");
         }
     }
+
+    @Test
+    void instantsNoSqlTimestampHoldsAreRejectedNamingTheParameter() {
+        for (String raw : List.of("+1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z", "0000-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z")) {
+            assertThat(assertInvalidParameter(raw, () -> QueryParams.instantParam(raw, "from"), "from").detail())
+                    .isEqualTo("Parameter 'from' must be between years 0001 and 9999");
+        }
+        assertThat(QueryParams.instantParam("0001-01-01T00:00:00Z", "from")).isEqualTo(QueryParams.EARLIEST);
+        assertThat(QueryParams.instantParam("9999-12-31", "to")).isEqualTo(Instant.parse("9999-12-31T00:00:00Z"));
+    }
 }

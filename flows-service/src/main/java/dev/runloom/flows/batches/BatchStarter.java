@@ -66,6 +66,10 @@ public class BatchStarter {
         if (recordType.length() > MAX_RECORD_TYPE_LENGTH) {
             throw ProblemException.validation("recordType is longer than " + MAX_RECORD_TYPE_LENGTH + " characters");
         }
+        if (!storableText(recordType)) {
+            // no record type can hold one: say so here rather than send it on to records-service
+            throw ProblemException.validation("recordType contains a NUL character or an unpaired UTF-16 surrogate");
+        }
         CompiledFlow flow = compiledFlows.compiled(flows.getRunning(tenant, flowId).version());
         List<SourceRecord> found = records.recordsOfType(tenant, recordType);
         if (found.size() <= inlineLimit) {
@@ -91,5 +95,24 @@ public class BatchStarter {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Text PostgreSQL can store and a URL can carry: no NUL, no unpaired surrogate. */
+    private static boolean storableText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
