@@ -15,6 +15,9 @@ public final class RecordEvents implements EventCatalog {
     public static final EventType<RecordCreatedV1> RECORD_CREATED = EventType.of("runloom.records.record.created.v1",
             RECORDS, RecordCreatedV1.class, "A record was created.");
 
+    public static final EventType<RecordUpdatedV1> RECORD_UPDATED = EventType.of("runloom.records.record.updated.v1",
+            RECORDS, RecordUpdatedV1.class, "A record was changed; the payload is the record as it is now.");
+
     @Override
     public String producer() {
         return "records-service";
@@ -27,6 +30,6 @@ public final class RecordEvents implements EventCatalog {
 
     @Override
     public List<EventType<?>> types() {
-        return List.of(RECORD_CREATED);
+        return List.of(RECORD_CREATED, RECORD_UPDATED);
     }
 }
