@@ -8,7 +8,9 @@ import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +42,29 @@ public class CsvImportController {
             request.getParameters().getFirst(name).ifPresent(value -> parameters.put(name, value));
         }
         InputStream body = ((ServerHttpRequest<?>) request).byteBody().toInputStream();
+        try {
+            return importBody(tenant, request, parameters, body);
+        } catch (RuntimeException e) {
+            discardRest(body);
+            throw e;
+        }
+    }
+
+    /**
+     * An import refused part-way leaves the rest of the body unread; read it (it is bounded by
+     * {@code micronaut.server.max-request-size}) so the connection's next request is not read from
+     * the middle of this one's body.
+     */
+    private static void discardRest(InputStream body) {
+        try (body) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is closed or over its limit: nothing more can come from it anyway
+        }
+    }
+
+    private CsvImportResult importBody(Tenant tenant, HttpRequest<?> request, Map<String, String> parameters,
+                                       InputStream body) {
         String contentType = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.MULTIPART_FORM_DATA)) {
             MultipartUpload upload = MultipartUpload.open(body, contentType);
