@@ -170,7 +170,7 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
             List<Map<String, Object>> stepResults = (List<Map<String, Object>>) e.data().get("steps");
             assertThat(stepResults).extracting(step -> step.get("stepType")).containsExactly("template", "prompt");
             assertThat(stepResults.get(1)).containsEntry("stepName", "Summarize").containsEntry("status", "completed")
-                    .containsEntry("order", 1).containsEntry("modelUsed", "local").containsKey("estimatedCost")
+                    .containsEntry("order", 2).containsEntry("modelUsed", "local").containsKey("estimatedCost")
                     .containsKey("outputPreview").containsKey("durationMs");
             assertThat((String) stepResults.get(0).get("stepResultId")).isNotBlank();
         }
