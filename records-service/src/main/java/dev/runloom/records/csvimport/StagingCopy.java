@@ -10,7 +10,7 @@ import java.sql.SQLException;
 /**
  * Rows on their way into the staging table through one {@code COPY ... FROM STDIN} (text format),
  * sent in chunks of about 256 KB: memory stays flat whatever the file's size. Each row gets the
- * record id it will have if it creates a record and the id of the event that will announce it.
+ * record id it will have if it creates a record.
  */
 final class StagingCopy {
     private static final int FLUSH_BYTES = 256 * 1024;
@@ -27,8 +27,7 @@ final class StagingCopy {
     void add(StagedRow row) {
         line.setLength(0);
         line.append(row.row()).append('\t')
-                .append(Ids.newId("record")).append('\t')
-                .append(Ids.newId("evt")).append('\t');
+                .append(Ids.newId("record")).append('\t');
         escape(row.name(), line);
         line.append('\t');
         escape(row.metadataJson(), line);
