@@ -1,11 +1,8 @@
 package dev.runloom.records.stepresults;
 
-import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
 import dev.runloom.flows.events.StepResultV1;
-import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
-import dev.runloom.kernel.consumer.Subscription;
 import jakarta.inject.Singleton;
 
 import java.time.temporal.ChronoUnit;
@@ -14,25 +11,20 @@ import java.util.List;
 
 /**
  * Builds {@code record_step_results} from {@code RecordExecutionCompletedV1.steps}, a poll's worth
- * of events per statement inside the inbox transaction. Events from producers older than
- * {@code steps} carry none and add nothing.
+ * of events per statement inside the inbox transaction. It runs within the record results'
+ * subscription ({@link dev.runloom.records.results.RecordResultsProjector}): one consumer reads the
+ * executions topic once, and an unreadable event is dead-lettered once. Events from producers older
+ * than {@code steps} carry none and add nothing.
  */
 @Singleton
-public class RecordStepResultsProjector implements EventSubscriber {
+public class RecordStepResultsProjector {
     private final RecordStepResultRepository steps;
 
     public RecordStepResultsProjector(RecordStepResultRepository steps) {
         this.steps = steps;
     }
 
-    @Override
-    public Subscription subscription() {
-        return Subscription.consumer("records-service.step-results")
-                .on(FlowEvents.RECORD_EXECUTION_COMPLETED, this::project)
-                .build();
-    }
-
-    void project(List<Received<RecordExecutionCompletedV1>> events) {
+    public void project(List<Received<RecordExecutionCompletedV1>> events) {
         List<RecordStepResult> rows = new ArrayList<>();
         for (Received<RecordExecutionCompletedV1> event : events) {
             rows.addAll(toRows(event.id(), event.payload()));
