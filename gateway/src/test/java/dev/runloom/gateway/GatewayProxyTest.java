@@ -260,6 +260,13 @@ class GatewayProxyTest implements TestPropertyProvider {
         HttpResponse<String> streamed = http.send(chunked, HttpResponse.BodyHandlers.ofString());
         assertThat(streamed.statusCode()).isEqualTo(200);
         assertThat(echo(streamed).get("body")).isEqualTo(csv);
+        // curl sends "Expect: 100-continue" before bodies over 1 MB
+        HttpRequest expecting = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/v1/records/upload-csv"))
+                .timeout(Duration.ofSeconds(30)).expectContinue(true).header("Authorization", "Bearer " + KEY_A)
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)).build();
+        HttpResponse<String> continued = http.send(expecting, HttpResponse.BodyHandlers.ofString());
+        assertThat(continued.statusCode()).isEqualTo(200);
+        assertThat(echo(continued).get("body")).isEqualTo(csv);
         // other paths keep the 1 MiB limit
         assertProblem(send("POST", "/v1/records", csv, "Authorization", "Bearer " + KEY_A, "Content-Type", "text/csv"),
                 413, "payload_too_large");
