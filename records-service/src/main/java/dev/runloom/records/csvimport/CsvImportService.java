@@ -29,14 +29,17 @@ public class CsvImportService {
     private final Outbox outbox;
     private final long maxFileBytes;
     private final int maxErrors;
+    private final int maxLineChars;
 
     public CsvImportService(RecordImportRepository imports, Outbox outbox,
                             @Value("${runloom.records.csv-import.max-file-bytes:536870912}") long maxFileBytes,
-                            @Value("${runloom.records.csv-import.max-errors:100}") int maxErrors) {
+                            @Value("${runloom.records.csv-import.max-errors:100}") int maxErrors,
+                            @Value("${runloom.records.csv-import.max-line-chars:8388608}") int maxLineChars) {
         this.imports = imports;
         this.outbox = outbox;
         this.maxFileBytes = maxFileBytes;
         this.maxErrors = maxErrors;
+        this.maxLineChars = maxLineChars;
     }
 
     /**
@@ -51,7 +54,7 @@ public class CsvImportService {
         StagingCopy staging = imports.openStaging();
         long totalRows;
         try {
-            totalRows = CsvRowReader.read(limited, options, errors, staging::add, rows -> LOG.info(
+            totalRows = CsvRowReader.read(limited, options, maxLineChars, errors, staging::add, rows -> LOG.info(
                     "csv import of type '{}' for {}: {} rows read ({} MB)", options.type(), tenant.organizationId(),
                     rows, limited.count() / (1024 * 1024)));
             staging.finish();

@@ -50,10 +50,11 @@ final class CsvRowReader {
      * @return how many data rows the file had (valid or not)
      * @throws UploadTooLargeException when the file passes the size limit
      */
-    static long read(InputStream file, ImportOptions options, RowErrors errors, Sink sink, Progress progress)
-            throws UploadTooLargeException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(file, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+    static long read(InputStream file, ImportOptions options, int maxLineChars, RowErrors errors, Sink sink,
+                     Progress progress) throws UploadTooLargeException {
+        BufferedReader reader = new BufferedReader(new LineLengthGuard(new InputStreamReader(file,
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)), maxLineChars), 1 << 16);
         CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(options.delimiter()).setIgnoreEmptyLines(true).get();
         try {
             skipByteOrderMark(reader);
@@ -83,19 +84,23 @@ final class CsvRowReader {
             }
             return count;
         } catch (UncheckedIOException e) {
-            throw translate(e.getCause());
+            throw translate(e.getCause(), maxLineChars);
         } catch (IOException e) {
-            throw translate(e);
+            throw translate(e, maxLineChars);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // commons-csv reports unbalanced quotes and the like this way
             throw CsvProblems.badFile("csv_malformed", "The file is not valid CSV: " + e.getMessage());
         }
     }
 
-    private static RuntimeException translate(IOException e) throws UploadTooLargeException {
+    private static RuntimeException translate(IOException e, int maxLineChars) throws UploadTooLargeException {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UploadTooLargeException tooLarge) {
                 throw tooLarge;
+            }
+            if (t instanceof LineLengthGuard.LineTooLongException) {
+                return CsvProblems.badFile("csv_line_too_long", "The file has a line longer than " + maxLineChars
+                        + " characters; a row may span lines (quoted line breaks), one line may not");
             }
             if (t instanceof CharacterCodingException) {
                 return CsvProblems.badFile("csv_not_utf8", "The file is not UTF-8 text; save it as CSV UTF-8 and retry");

@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ServiceTest("records")
 class CsvImportTest implements TestPropertyProvider {
     private static final int MAX_FILE_BYTES = 6 * 1024 * 1024;
+    private static final int MAX_LINE_CHARS = 2 * 1024 * 1024;
 
     @Inject ApiClient<Tenant> api;
     @Inject JsonMapper json;
@@ -66,7 +67,8 @@ class CsvImportTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("runloom.records.csv-import.max-file-bytes", Integer.toString(MAX_FILE_BYTES));
+        return Map.of("runloom.records.csv-import.max-file-bytes", Integer.toString(MAX_FILE_BYTES),
+                "runloom.records.csv-import.max-line-chars", Integer.toString(MAX_LINE_CHARS));
     }
 
     @Test
@@ -193,6 +195,12 @@ class CsvImportTest implements TestPropertyProvider {
         System.arraycopy(good, 0, mixed, 0, good.length);
         System.arraycopy(latin1, 0, mixed, good.length, latin1.length);
         upload(ORG_A, options, mixed).assertProblem(400, "csv_not_utf8");
+        // one endless line (a huge cell) is refused before it fills the heap
+        upload(ORG_A, options, "name,blob\nA," + "z".repeat(MAX_LINE_CHARS + 1) + "\n").assertProblem(400, "csv_line_too_long");
+        // a quoted cell may span lines: each line counts on its own
+        Reply multiline = upload(ORG_A, Map.of("type", "multiline"),
+                "name,blob\nA,\"" + ("z".repeat(1000) + "\n").repeat(10) + "\"\n");
+        multiline.assertStatus(200);
 
         // a field after the file would be ignored: refused, and the rows read before it are rolled back
         uploads.send(ORG_A, CsvUploads.PATH, CsvUploads.contentType(), CsvUploads.multipart(Map.of("type", "broken"),
