@@ -75,6 +75,7 @@ public class CsvImportService {
         errors.addCounted(superseded.rows().stream().map(row -> new RowError(row, options.nameColumn(),
                 "the name appears again in a later row; the last row with this name was imported")).toList(),
                 superseded.total());
+        imports.lockType(tenant.organizationId(), options.type());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         phase = System.nanoTime();
         Map<String, Long> events = outbox.appendSelected(RecordEvents.RECORDS, RecordImportRepository.MERGE,

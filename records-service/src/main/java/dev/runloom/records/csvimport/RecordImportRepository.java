@@ -85,6 +85,16 @@ public abstract class RecordImportRepository implements GenericRepository<Record
     }
 
     /**
+     * Serializes the merges into one (organization, type) until this transaction ends: two imports
+     * that share names in different orders would otherwise each wait for a row the other inserted
+     * (a deadlock PostgreSQL ends by failing one of them). Imports of other types run side by side.
+     */
+    void lockType(String organizationId, String type) {
+        sql.first("SELECT pg_advisory_xact_lock(hashtextextended(? || '/' || ?, 0)) IS NULL AS locked",
+                row -> true, organizationId, type);
+    }
+
+    /**
      * Removes the rows whose name comes again later in the file (the last row of a name wins) and
      * returns the first {@code cap} of their row numbers with their count. The common case — no
      * name twice — costs one hash aggregate over the names.

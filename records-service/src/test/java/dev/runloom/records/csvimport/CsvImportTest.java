@@ -286,6 +286,29 @@ class CsvImportTest implements TestPropertyProvider {
         assertThat(create.createdAt()).isEqualTo(Instant.parse((String) recordsOfType(ORG_A, "announced").get("New").get("createdAt")));
     }
 
+    @Test
+    void concurrentImportsOfTheSameNamesInOppositeOrdersBothLand() throws Exception {
+        StringBuilder forward = new StringBuilder("name,side\n");
+        StringBuilder backward = new StringBuilder("name,side\n");
+        for (int i = 0; i < 3000; i++) {
+            forward.append("shared ").append(i).append(",forward\n");
+            backward.append("shared ").append(2999 - i).append(",backward\n");
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(() -> upload(ORG_A, Map.of("type", "raced"), forward.toString()));
+            var second = pool.submit(() -> upload(ORG_A, Map.of("type", "raced"), backward.toString()));
+            Reply a = first.get();
+            Reply b = second.get();
+            a.assertStatus(200);
+            b.assertStatus(200);
+            assertThat(((Number) a.body().get("created")).longValue() + ((Number) b.body().get("created")).longValue())
+                    .isEqualTo(3000);
+            assertThat(((Number) a.body().get("updated")).longValue() + ((Number) b.body().get("updated")).longValue())
+                    .isEqualTo(3000);
+        }
+        assertThat(recordsOfType(ORG_A, "raced")).hasSize(3000);
+    }
+
     /**
      * 20,000 rows of 10 metadata columns (~4 MB) pass a server whose request buffer is 1 MiB: the
      * upload is read as a stream, never held whole.
