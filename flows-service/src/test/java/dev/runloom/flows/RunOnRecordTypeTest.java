@@ -165,6 +165,14 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
             assertThat(promptResults.getFirst()).containsEntry("promptName", "Summarize").containsEntry("status", "completed")
                     .containsEntry("model", "local");
             assertThat((String) promptResults.getFirst().get("result")).startsWith("Local model reply ");
+            // every step result travels with the execution (records-service projects them per record)
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> stepResults = (List<Map<String, Object>>) e.data().get("steps");
+            assertThat(stepResults).extracting(step -> step.get("stepType")).containsExactly("template", "prompt");
+            assertThat(stepResults.get(1)).containsEntry("stepName", "Summarize").containsEntry("status", "completed")
+                    .containsEntry("order", 2).containsEntry("modelUsed", "local").containsKey("estimatedCost")
+                    .containsKey("outputPreview").containsKey("durationMs");
+            assertThat((String) stepResults.get(0).get("stepResultId")).isNotBlank();
         }
         assertThat(events.await(FlowEvents.BATCH_STARTED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("executedImmediately", true).containsEntry("recordCount", 3));

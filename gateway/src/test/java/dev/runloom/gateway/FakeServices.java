@@ -120,6 +120,11 @@ final class FakeServices implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** Forgets the largest body so far (a test that sends large bodies on purpose cleans up after itself). */
+    void resetLargestBody() {
+        largestBody.set(0);
+    }
+
     /** The largest request body any fake service received whole. */
     long largestBody() {
         return largestBody.get();

@@ -246,6 +246,33 @@ class GatewayProxyTest implements TestPropertyProvider {
         assertThat(services.aborted()).isEmpty();
     }
 
+    @Test
+    void csvUploadsStreamThroughPastTheBufferedBodyLimit() throws Exception {
+        String csv = "name,notes\n" + "row,".repeat(1) + "y".repeat(3 * 1024 * 1024) + "\n";
+        HttpResponse<String> sized = send("POST", "/v1/records/upload-csv?type=big", csv, "Authorization", "Bearer " + KEY_A,
+                "Content-Type", "text/csv");
+        assertThat(sized.statusCode()).isEqualTo(200);
+        assertThat(echo(sized).get("body")).isEqualTo(csv);
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/v1/records/upload-csv"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY_A).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        HttpResponse<String> streamed = http.send(chunked, HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(echo(streamed).get("body")).isEqualTo(csv);
+        // curl sends "Expect: 100-continue" before bodies over 1 MB
+        HttpRequest expecting = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/v1/records/upload-csv"))
+                .timeout(Duration.ofSeconds(30)).expectContinue(true).header("Authorization", "Bearer " + KEY_A)
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)).build();
+        HttpResponse<String> continued = http.send(expecting, HttpResponse.BodyHandlers.ofString());
+        assertThat(continued.statusCode()).isEqualTo(200);
+        assertThat(echo(continued).get("body")).isEqualTo(csv);
+        // other paths keep the 1 MiB limit
+        assertProblem(send("POST", "/v1/records", csv, "Authorization", "Bearer " + KEY_A, "Content-Type", "text/csv"),
+                413, "payload_too_large");
+        services.resetLargestBody();
+    }
+
     private HttpRequest chunked(String path, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))

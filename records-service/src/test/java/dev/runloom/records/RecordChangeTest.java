@@ -116,6 +116,8 @@ class RecordChangeTest {
         String kept = (String) createRecord(api, ORG_A, "del", "kept", Map.of()).get("id");
         db.insertResult("res_" + id, "org_a", id);
         db.insertResult("res_" + kept, "org_a", kept);
+        db.insertStepResult("sr_" + id, "org_a", id);
+        db.insertStepResult("sr_" + kept, "org_a", kept);
 
         api.send(HttpRequest.DELETE("/v1/records/" + id), ORG_B).assertProblem(404, "not_found");
         Reply deleted = api.send(HttpRequest.DELETE("/v1/records/" + id), ORG_A).assertStatus(200);
@@ -124,6 +126,8 @@ class RecordChangeTest {
         api.send(HttpRequest.DELETE("/v1/records/" + id), ORG_A).assertProblem(404, "not_found");
         assertThat(db.results(id)).isZero();
         assertThat(db.results(kept)).isEqualTo(1);
+        assertThat(db.stepResults(id)).isZero();
+        assertThat(db.stepResults(kept)).isEqualTo(1);
         assertThat(db.counter("org_a", "del")).isEqualTo(1);
 
         CloudEvent event = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(RecordEvents.RECORDS),

@@ -15,6 +15,7 @@ import dev.runloom.kernel.events.TopicNames;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.ServiceTest;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Inject;
 import io.micronaut.transaction.TransactionOperations;
@@ -194,6 +195,54 @@ class RecordResultsTest {
             assertThat(new String(r.headers().lastHeader(DeadLetters.CONSUMER_HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo("records-service.flow-results");
         });
+    }
+
+    @Test
+    void costsSumTheRecordsResultsPerModelAndAResultCanBeDeleted() {
+        String recordId = (String) createRecord(api, ORG_A, "leads", "Costly", Map.of()).get("id");
+        String u = UUID.randomUUID().toString();
+        send(execution("exec-c1-" + u, recordId, "flow_a", "Onboarding Flow", T0,
+                entry("res-c1-" + u, "step_p1", "Validate", "completed", null),
+                new PromptResultV1("res-c2-" + u, "step_p2", "Write", "completed", "text", "gpt-4o", 100, 50,
+                        new BigDecimal("0.0015"))));
+        send(execution("exec-c2-" + u, recordId, "flow_a", "Onboarding Flow", T0.plusSeconds(60),
+                new PromptResultV1("res-c3-" + u, "step_p2", "Write", "completed", "text", "gpt-4o", 200, 100,
+                        new BigDecimal("0.0030"))));
+        awaitTotal(recordId, 3);
+
+        Reply costs = api.get("/v1/records/" + recordId + "/costs", ORG_A);
+        costs.assertStatus(200);
+        assertThat(costs.body()).containsOnlyKeys("totalCost", "totalTokens", "promptTokens", "completionTokens",
+                "executionCount", "modelBreakdown");
+        assertThat(new BigDecimal(costs.tree().get("totalCost").getNumberValue().toString()))
+                .isEqualByComparingTo("0.0045117");
+        assertThat(costs.body()).containsEntry("promptTokens", 330).containsEntry("completionTokens", 162)
+                .containsEntry("totalTokens", 492).containsEntry("executionCount", 2);
+        List<Map<String, Object>> models = costs.list("modelBreakdown");
+        assertThat(models).extracting(m -> m.get("model")).containsExactly("gpt-4o", "local");
+        assertThat(models.get(0)).containsEntry("tokens", 450).containsEntry("count", 2);
+        assertThat(models.get(1)).containsEntry("tokens", 42).containsEntry("count", 1);
+
+        // a record without results costs nothing
+        String idle = (String) createRecord(api, ORG_A, "leads", "Idle", Map.of()).get("id");
+        assertThat(api.get("/v1/records/" + idle + "/costs", ORG_A).body()).containsEntry("totalCost", 0)
+                .containsEntry("executionCount", 0).containsEntry("modelBreakdown", List.of());
+
+        // org B sees neither the costs nor the results, and cannot delete them
+        api.get("/v1/records/" + recordId + "/costs", ORG_B).assertProblem(404, "not_found");
+        api.send(HttpRequest.DELETE("/v1/records/" + recordId + "/results/res-c1-" + u), ORG_B).assertProblem(404, "not_found");
+
+        Reply deleted = api.send(HttpRequest.DELETE("/v1/records/" + recordId + "/results/res-c1-" + u), ORG_A);
+        deleted.assertStatus(200);
+        assertThat(deleted.body()).isEqualTo(Map.of("success", true));
+        api.send(HttpRequest.DELETE("/v1/records/" + recordId + "/results/res-c1-" + u), ORG_A).assertProblem(404, "not_found");
+        api.send(HttpRequest.DELETE("/v1/records/" + recordId + "/results/nope"), ORG_A).assertProblem(404, "not_found");
+        api.send(HttpRequest.DELETE("/v1/records/" + idle + "/results/res-c2-" + u), ORG_A)
+                .assertProblem(404, "not_found");
+        api.send(HttpRequest.DELETE("/v1/records/record_nope/results/res-c2-" + u), ORG_A).assertProblem(404, "not_found");
+        assertThat(api.get("/v1/records/" + recordId + "/results?includeCount=true", ORG_A).pagination().get("total")).isEqualTo(2);
+        assertThat(api.get("/v1/records/" + recordId + "/costs", ORG_A).body()).containsEntry("executionCount", 2)
+                .containsEntry("promptTokens", 300);
     }
 
     // ---- helpers ------------------------------------------------------------------------------

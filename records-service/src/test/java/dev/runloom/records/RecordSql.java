@@ -58,4 +58,15 @@ final class RecordSql {
     long results(String recordId) {
         return count("SELECT count(*) FROM record_results WHERE record_id = ?", recordId);
     }
+
+    void insertStepResult(String id, String organizationId, String recordId) {
+        update("INSERT INTO record_step_results (id, organization_id, record_id, execution_id, flow_id, step_id, step_type,"
+                + " step_name, step_order, status, started_at, completed_at, duration_ms, created_at) VALUES (?, ?, ?,"
+                + " 'exec_x', 'flow_x', 'step_x', 'template', 'Step', 1, 'completed', now(), now(), 0, now())",
+                id, organizationId, recordId);
+    }
+
+    long stepResults(String recordId) {
+        return count("SELECT count(*) FROM record_step_results WHERE record_id = ?", recordId);
+    }
 }

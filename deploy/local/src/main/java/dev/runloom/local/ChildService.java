@@ -39,6 +39,11 @@ final class ChildService {
         return port;
     }
 
+    /** The service JVM's process id (benchmarks sample its heap); -1 before it started. */
+    long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

@@ -131,6 +131,34 @@ public final class LocalPlatform implements AutoCloseable {
         return postgres;
     }
 
+    /** JDBC URL of a service's database ({@code records}, {@code flows} …), for benchmarks that compare with raw SQL. */
+    public String jdbcUrl(String service) {
+        return postgres.jdbcUrl(child(service).spec().database());
+    }
+
+    public String databaseUser() {
+        return postgres.username();
+    }
+
+    public String databasePassword() {
+        return postgres.password();
+    }
+
+    /** The process id of a service's JVM, e.g. to sample its heap during a benchmark. */
+    public long pid(String service) {
+        return child(service).pid();
+    }
+
+    /** The directory holding each service's log ({@code records.log} …). */
+    public Path logDir() {
+        return options.dataDir().resolve("logs");
+    }
+
+    private ChildService child(String service) {
+        return children.stream().filter(c -> c.spec().name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + service));
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }

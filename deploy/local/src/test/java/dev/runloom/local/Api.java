@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** A tiny black-box client of the public API: what a user's curl does, with JSON parsed. */
@@ -38,11 +39,31 @@ final class Api {
     Response send(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (apiKey != null) {
-            request.header("Authorization", "Bearer " + apiKey);
-        }
         if (json != null) {
             request.header("Content-Type", "application/json");
+        }
+        return send(request, method, path);
+    }
+
+    /** A CSV upload as curl -F sends it: the fields, then the file part. */
+    Response uploadCsv(String path, Map<String, String> fields, String csv) {
+        String boundary = "e2e-" + Long.toHexString(System.nanoTime());
+        StringBuilder body = new StringBuilder();
+        fields.forEach((name, value) -> body.append("--").append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+                .append(value).append("\r\n"));
+        body.append("--").append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"records.csv\"\r\n")
+                .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n--").append(boundary).append("--\r\n");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        return send(request, "POST", path);
+    }
+
+    private Response send(HttpRequest.Builder request, String method, String path) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

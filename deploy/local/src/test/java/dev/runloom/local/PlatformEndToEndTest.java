@@ -220,6 +220,71 @@ class PlatformEndToEndTest {
 
     @Test
     @Order(2)
+    void aCsvImportThroughTheGatewayFeedsAFlow() {
+        // 14 prospects in one file: one bad row (its score is not an integer), one name twice (the last row wins)
+        StringBuilder csv = new StringBuilder("Company,city,score\n");
+        for (int i = 1; i <= 12; i++) {
+            csv.append("Prospect ").append(i).append(",City ").append(i).append(',').append(i * 10).append('\n');
+        }
+        csv.append("Prospect 13,Nowhere,lots\n").append("Prospect 1,Paris,99\n");
+        Api.Response imported = orgA.uploadCsv("/v1/records/upload-csv", Map.of("type", "prospect",
+                "nameColumn", "Company", "types", "{\"score\":\"integer\"}"), csv.toString());
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().get("created").asInt()).isEqualTo(12);
+        assertThat(imported.body().get("errorCount").asInt()).isEqualTo(2);
+        assertThat(imported.body().get("errors").get(0).get("row").asInt()).isEqualTo(2);
+        assertThat(imported.body().get("errors").get(1).get("column").asText()).isEqualTo("score");
+
+        // importing again updates by type + name
+        Api.Response again = orgA.uploadCsv("/v1/records/upload-csv", Map.of("type", "prospect", "nameColumn", "Company"),
+                "Company,city\nProspect 2,Lyon\n");
+        assertThat(again.status()).as(again.raw()).isEqualTo(200);
+        assertThat(again.body().get("updated").asInt()).isEqualTo(1);
+        Api.Response list = orgA.get("/v1/records?type=prospect&limit=100&includeCount=true");
+        assertThat(list.body().get("pagination").get("totalCount").asInt()).isEqualTo(12);
+        JsonNode paris = null;
+        for (JsonNode record : list.body().get("data")) {
+            if (record.get("name").asText().equals("Prospect 1")) {
+                paris = record;
+            }
+        }
+        assertThat(paris).isNotNull();
+        assertThat(paris.get("metadata").get("city").asText()).isEqualTo("Paris");
+        assertThat(paris.get("metadata").get("score").asInt()).isEqualTo(99);
+        assertThat(orgB.get("/v1/records?type=prospect").body().get("data")).isEmpty();
+
+        // a flow over the imported type: more than 10 records, so it fans out over Kafka
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Prospect pitch","flowSteps":[
+                  {"type":"template","name":"Context","order":1,
+                   "config":{"template":"{{_record.name}} in {{_record.metadata.city}}","outputVariable":"context"}},
+                  {"type":"prompt","name":"Pitch","order":2,
+                   "config":{"model":"local","userPrompt":"Pitch to {{context}}","outputVariable":"pitch"}}]}""");
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        String flowId = flow.body().get("id").asText();
+        Api.Response queued = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"prospect\"}");
+        assertThat(queued.status()).as(queued.raw()).isEqualTo(202);
+        Api.Response batch = orgA.await("/v1/batch/status/" + queued.body().get("batchId").asText(),
+                r -> r.status() == 200 && "completed".equals(r.body().get("status").asText()), PATIENCE);
+        assertThat(batch.body().get("processedRecords").asInt()).isEqualTo(12);
+        assertThat(batch.body().get("failedRecords").asInt()).isZero();
+
+        // the imported record's step results and costs, projected by records-service from the flow's events
+        String parisId = paris.get("id").asText();
+        Api.Response steps = orgA.await("/v1/records/" + parisId + "/step-results?sortBy=order&sortOrder=asc",
+                r -> r.status() == 200 && r.body().get("data").size() == 2, PATIENCE);
+        assertThat(steps.body().get("data").get(0).get("outputPreview").asText()).contains("Prospect 1 in Paris");
+        assertThat(steps.body().get("data").get(1).get("modelUsed").asText()).isEqualTo("local");
+        Api.Response costs = orgA.await("/v1/records/" + parisId + "/costs",
+                r -> r.status() == 200 && r.body().get("executionCount").asInt() == 1, PATIENCE);
+        assertThat(costs.body().get("modelBreakdown").get(0).get("model").asText()).isEqualTo("local");
+        assertThat(costs.body().get("totalTokens").asLong()).isPositive();
+        assertThat(orgB.get("/v1/records/" + parisId + "/step-results").status()).isEqualTo(404);
+        assertThat(orgB.get("/v1/records/" + parisId + "/costs").status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(3)
     void badRequestsAreProblemsNeverServerErrors() {
         Api anonymous = new Api(platform.gatewayUrl(), null);
         Api.Response noKey = anonymous.get("/v1/records");
@@ -242,7 +307,7 @@ class PlatformEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void dataSurvivesARestart() throws Exception {
         Api.Response created = orgA.post("/v1/records", "{\"type\":\"memo\",\"name\":\"Kept across restarts\"}");
         assertThat(created.status()).as(created.raw()).isEqualTo(201);

@@ -3,7 +3,9 @@ package dev.runloom.flows.execution;
 import dev.runloom.flows.engine.FlowExecutionOutcome;
 import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
+import dev.runloom.flows.events.StepResultV1;
 import dev.runloom.flows.events.RecordRefV1;
+import dev.runloom.flows.stepresults.StepResult;
 import dev.runloom.flows.stepresults.StepResultRepository;
 import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.outbox.Outbox;
@@ -43,8 +45,16 @@ public class FlowExecutionRecorder {
                 o.scope().userId(), o.flowId(), o.flowName(), o.flowVersionId(), o.scope().batchId(),
                 o.scope().scheduleRunId(), new RecordRefV1(o.record().id(), o.record().name(), o.record().type()),
                 o.status(), o.success(), o.error(), o.startedAt(), o.completedAt(), o.durationMs(), o.contextSteps(),
-                o.promptsExecuted(), o.totalTokens(), o.totalCost(), o.results());
+                o.promptsExecuted(), o.totalTokens(), o.totalCost(), o.results(),
+                o.stepResults().stream().map(FlowExecutionRecorder::step).toList());
         return OutgoingEvent.of(FlowEvents.RECORD_EXECUTION_COMPLETED, o.record().id(), o.executionId(),
                 o.scope().organizationId(), payload);
+    }
+
+    /** A step result as the event carries it (records-service projects it as the record's step results). */
+    static StepResultV1 step(StepResult r) {
+        return new StepResultV1(r.id(), r.stepId(), r.stepName(), r.stepType(), r.stepOrder(), r.status(), r.startedAt(),
+                r.completedAt(), r.durationMs(), r.outputPreview(), r.modelUsed(), r.promptTokens(), r.completionTokens(),
+                r.totalTokens(), r.estimatedCost(), r.errorMessage(), r.retryCount());
     }
 }

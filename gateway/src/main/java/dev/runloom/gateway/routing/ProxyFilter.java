@@ -17,6 +17,7 @@ import io.micronaut.http.body.ByteBody;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.client.ProxyHttpClient;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.filter.HttpServerFilter;
@@ -30,6 +31,7 @@ import reactor.core.publisher.Mono;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -37,7 +39,8 @@ import java.util.UUID;
  * {@link ProxyHttpClient}: method, path, query, body and headers go through as they came, and the
  * service's answer (status, headers, body — problems included) comes back untouched and streamed
  * (SSE included). Request bodies with a Content-Length stream through; a chunked one is first received
- * whole, within {@code micronaut.server.max-request-size}. The caller's credentials stay here: the service gets a short-lived signed internal token
+ * whole, within {@code micronaut.server.max-request-buffer-size} (1 MiB) — except on the streamed
+ * upload paths ({@link #UPLOAD_PATHS}), whose bodies always stream, up to {@code micronaut.server.max-request-size}. The caller's credentials stay here: the service gets a short-lived signed internal token
  * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it never proceeds to
  * a local route, the gateway has none under {@code /v1}.
  */
@@ -49,14 +52,20 @@ public class ProxyFilter implements HttpServerFilter {
     private final ProxyHttpClient client;
     private final ServiceRoutes routes;
     private final InternalTokens tokens;
+    /** Streamed uploads: their bodies are never buffered here, and may be as large as the server's request limit. */
+    static final Set<String> UPLOAD_PATHS = Set.of("/v1/records/upload-csv");
+
     private final long maxRequestSize;
+    private final long maxUploadSize;
 
     public ProxyFilter(ProxyHttpClient client, ServiceRoutes routes, InternalTokens tokens,
-                       @Value("${micronaut.server.max-request-size:10485760}") long maxRequestSize) {
+                       @Value("${micronaut.server.max-request-buffer-size:1048576}") long maxRequestSize,
+                       @Value("${micronaut.server.max-request-size:10485760}") long maxUploadSize) {
         this.client = client;
         this.routes = routes;
         this.tokens = tokens;
         this.maxRequestSize = maxRequestSize;
+        this.maxUploadSize = maxUploadSize;
     }
 
     @Override
@@ -78,12 +87,13 @@ public class ProxyFilter implements HttpServerFilter {
                     "No endpoint " + request.getMethodName() + " " + rawPath, false)));
         }
         long contentLength = request.getContentLength();
-        if (contentLength > maxRequestSize) {
-            return Publishers.just(tooLarge());
+        boolean upload = UPLOAD_PATHS.contains(rawPath);
+        if (contentLength > (upload ? maxUploadSize : maxRequestSize)) {
+            return Publishers.just(tooLarge(upload ? maxUploadSize : maxRequestSize));
         }
         String requestId = Optional.ofNullable(request.getHeaders().get(REQUEST_ID_HEADER))
                 .filter(id -> !id.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
-        if (contentLength < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)
+        if (!upload && contentLength < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)
                 && request instanceof ServerHttpRequest<?> serverRequest) {
             // A chunked body announces no length: receive it whole (≤ the limit) before forwarding.
             // Streamed, an oversized one would be cut off half-sent and leave the service waiting
@@ -94,7 +104,7 @@ public class ProxyFilter implements HttpServerFilter {
                         return forward(request, route.get(), tenant.get(), requestId);
                     })
                     .onErrorResume(error -> tooLarge(error)
-                            ? Flux.<MutableHttpResponse<?>>just(tooLarge().header(REQUEST_ID_HEADER, requestId))
+                            ? Flux.<MutableHttpResponse<?>>just(tooLarge(maxRequestSize).header(REQUEST_ID_HEADER, requestId))
                             : Flux.error(error));
         }
         return forward(request, route.get(), tenant.get(), requestId);
@@ -123,7 +133,7 @@ public class ProxyFilter implements HttpServerFilter {
                                            Throwable error) {
         MutableHttpResponse<?> response;
         if (tooLarge(error)) {
-            response = tooLarge();
+            response = tooLarge(UPLOAD_PATHS.contains(request.getUri().getRawPath()) ? maxUploadSize : maxRequestSize);
         } else if (find(error, ReadTimeoutException.class) != null) {
             LOG.warn("{} did not answer {} {} in time (request {})", route.service(), request.getMethodName(),
                     request.getPath(), requestId);
@@ -141,12 +151,13 @@ public class ProxyFilter implements HttpServerFilter {
     private static boolean tooLarge(Throwable error) {
         HttpStatusException status = find(error, HttpStatusException.class);
         return find(error, ContentLengthExceededException.class) != null
+                || find(error, BufferLengthExceededException.class) != null
                 || status != null && status.getStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE;
     }
 
-    private MutableHttpResponse<?> tooLarge() {
+    private static MutableHttpResponse<?> tooLarge(long limit) {
         return problem(Problem.of(413, "Payload Too Large", "payload_too_large",
-                "Request bodies are limited to " + maxRequestSize + " bytes", false));
+                "Request bodies are limited to " + limit + " bytes", false));
     }
 
     private static MutableHttpResponse<Problem> problem(Problem problem) {

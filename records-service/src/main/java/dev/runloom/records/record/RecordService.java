@@ -11,6 +11,7 @@ import dev.runloom.records.events.RecordDeletedV1;
 import dev.runloom.records.events.RecordEvents;
 import dev.runloom.records.events.RecordUpdatedV1;
 import dev.runloom.records.results.RecordResultRepository;
+import dev.runloom.records.stepresults.RecordStepResultRepository;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -35,12 +36,15 @@ public class RecordService {
 
     private final RecordRepository records;
     private final RecordResultRepository results;
+    private final RecordStepResultRepository stepResults;
     private final Outbox outbox;
     private final JsonColumns json;
 
-    public RecordService(RecordRepository records, RecordResultRepository results, Outbox outbox, JsonColumns json) {
+    public RecordService(RecordRepository records, RecordResultRepository results, RecordStepResultRepository stepResults,
+                         Outbox outbox, JsonColumns json) {
         this.records = records;
         this.results = results;
+        this.stepResults = stepResults;
         this.outbox = outbox;
         this.json = json;
     }
@@ -258,7 +262,10 @@ public class RecordService {
         if (gone.isEmpty()) {
             return;
         }
-        results.deleteForRecords(organizationId, gone.stream().map(RecordRepository.Deleted::id).toArray(String[]::new));
+        String[] ids = gone.stream().map(RecordRepository.Deleted::id).toArray(String[]::new);
+        // the record's projections go with it (reference §5 Q18); flows-service drops its own on RecordDeleted
+        results.deleteForRecords(organizationId, ids);
+        stepResults.deleteForRecords(organizationId, ids);
         Instant now = now();
         outbox.appendAll(gone.stream().map(d -> OutgoingEvent.of(RecordEvents.RECORD_DELETED, d.id(), d.id(),
                 organizationId, new RecordDeletedV1(d.id(), organizationId, d.type(), now))).toList());

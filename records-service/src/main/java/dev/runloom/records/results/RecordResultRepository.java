@@ -103,4 +103,32 @@ public abstract class RecordResultRepository implements GenericRepository<Record
         return sql.update("DELETE FROM record_results WHERE organization_id = ? AND record_id = ANY(?::text[])",
                 organizationId, recordIds);
     }
+
+    /** Per model (null model as {@code "unknown"}): cost, prompt and completion tokens and result count, costliest first. */
+    public List<ModelTotals> costsByModel(String organizationId, String recordId) {
+        return sql.list("""
+                SELECT coalesce(model, 'unknown') AS model, sum(cost) AS cost, sum(prompt_tokens) AS prompt_tokens,
+                       sum(completion_tokens) AS completion_tokens, count(*) AS results
+                FROM record_results WHERE organization_id = ? AND record_id = ?
+                GROUP BY 1 ORDER BY 2 DESC, 1""",
+                row -> new ModelTotals(row.string("model"), row.decimal("cost"), row.longValue("prompt_tokens"),
+                        row.longValue("completion_tokens"), row.longValue("results")),
+                organizationId, recordId);
+    }
+
+    public long countExecutions(String organizationId, String recordId) {
+        return sql.count("SELECT count(DISTINCT execution_id) FROM record_results WHERE organization_id = ? AND record_id = ?",
+                organizationId, recordId);
+    }
+
+    /** @return whether the result existed (in this organization, on this record) */
+    public boolean delete(String organizationId, String recordId, String resultId) {
+        return sql.update("DELETE FROM record_results WHERE organization_id = ? AND record_id = ? AND id = ?",
+                organizationId, recordId, resultId) == 1;
+    }
+
+    /** One model's sums over a record's results. */
+    public record ModelTotals(String model, java.math.BigDecimal cost, long promptTokens, long completionTokens,
+                              long results) {
+    }
 }

@@ -7,14 +7,19 @@ import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
-/** {@code GET /v1/records/:id/results} (reference §3.2 R15, seed 000), page pagination (style A). */
+/**
+ * A record's results: {@code GET /v1/records/:id/results} (reference §3.2 R15, seed 000, page
+ * pagination, style A), their costs (R14) and deleting one (R16).
+ */
 @Controller("/v1/records")
 public class RecordResultsController {
     static final int DEFAULT_LIMIT = 10;
@@ -58,6 +63,19 @@ public class RecordResultsController {
                 ? PagePagination.counted(pageNumber, pageSize, slice.total())
                 : PagePagination.uncounted(pageNumber, pageSize, slice.results().size(), slice.hasMore());
         return new Paged<>(slice.results().stream().map(RecordResultResponse::of).toList(), pagination);
+    }
+
+    /** {@code GET /v1/records/:id/costs} (R14). */
+    @Get("/{id}/costs")
+    public RecordCosts costs(Tenant tenant, @PathVariable String id) {
+        return service.costs(tenant, id);
+    }
+
+    /** {@code DELETE /v1/records/:id/results/:resultId} (R16). */
+    @Delete("/{id}/results/{resultId}")
+    public Map<String, Object> delete(Tenant tenant, @PathVariable String id, @PathVariable String resultId) {
+        service.delete(tenant, id, resultId);
+        return Map.of("success", true);
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {

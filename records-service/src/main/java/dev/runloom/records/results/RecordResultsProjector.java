@@ -6,6 +6,7 @@ import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
 import dev.runloom.kernel.consumer.Subscription;
+import dev.runloom.records.stepresults.RecordStepResultsProjector;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * Builds {@code record_results} from {@code RecordExecutionCompletedV1}: one row per entry of
  * {@code results}. Runs inside the inbox transaction with a poll's worth of events and writes them
- * with one statement. Results of records this service does not know (deleted, or never seen) are
+ * with one statement — and the same events' step results ({@link RecordStepResultsProjector}).
+ * Results of records this service does not know (deleted, or never seen) are
  * kept: they are history, and the record may simply not have reached us yet.
  */
 @Singleton
@@ -26,9 +28,11 @@ public class RecordResultsProjector implements EventSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(RecordResultsProjector.class);
 
     private final RecordResultRepository results;
+    private final RecordStepResultsProjector steps;
 
-    public RecordResultsProjector(RecordResultRepository results) {
+    public RecordResultsProjector(RecordResultRepository results, RecordStepResultsProjector steps) {
         this.results = results;
+        this.steps = steps;
     }
 
     @Override
@@ -45,6 +49,7 @@ public class RecordResultsProjector implements EventSubscriber {
             rows.addAll(toRows(event.id(), event.payload()));
         }
         int inserted = results.insertAll(rows);
+        steps.project(events);
         if (inserted < rows.size()) {
             LOG.debug("{} of {} record results were already stored", rows.size() - inserted, rows.size());
         }

@@ -3,15 +3,20 @@ package dev.runloom.kernel.outbox;
 import dev.runloom.common.id.Ids;
 import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Sql;
+import dev.runloom.events.EventStream;
 import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.events.TopicNames;
 import dev.runloom.kernel.events.TraceContext;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes events into the outbox table inside the caller's transaction, so a state change and the
@@ -52,5 +57,41 @@ public class Outbox {
         sql.batch(INSERT, events, event -> new Object[]{Ids.newId("evt"), topics.of(event.type().stream()), event.key(),
                 event.type().type(), json.param(event.payload()), event.subject(), event.organizationId(), traceparent});
         appended.publishEvent(new OutboxAppended(events.size()));
+    }
+
+    /**
+     * Appends one event per row of {@code select}, computed by the database in one
+     * {@code INSERT ... SELECT}: for writes of so many rows at once (a CSV import of a million
+     * records) that building each payload in Java would mean sending every row back and forth.
+     * The select must yield the columns {@code id} (a unique event id), {@code type} (the
+     * CloudEvents type, one of {@code stream}'s), {@code key}, {@code subject},
+     * {@code organization_id} and {@code payload} (jsonb matching the type's contract record — the
+     * caller's tests must read it back as that record). {@code with}, when given, is the body of a
+     * {@code WITH} clause the select may read, data-modifying ones included, so a write and the events
+     * announcing it can be one statement. {@code params} bind the with clause's placeholders, then
+     * the select's.
+     *
+     * @return how many events were appended, per CloudEvents type
+     */
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public Map<String, Long> appendSelected(EventStream stream, @Nullable String with, String select, Object... params) {
+        Object[] all = Arrays.copyOf(params, params.length + 2);
+        all[params.length] = topics.of(stream);
+        all[params.length + 1] = TraceContext.current();
+        Map<String, Long> counts = new HashMap<>();
+        sql.list("WITH " + (with == null ? "" : with + ", ") + """
+                appended AS (
+                    INSERT INTO runloom_outbox (id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent)
+                    SELECT e.id, t.topic, e.key, e.type, e.payload, e.subject, e.organization_id, t.traceparent
+                    FROM (""" + select + """
+                    ) AS e CROSS JOIN (SELECT ?::text AS topic, ?::text AS traceparent) AS t
+                    RETURNING type)
+                SELECT type, count(*) AS events FROM appended GROUP BY type""",
+                row -> counts.put(row.string("type"), row.longValue("events")), all);
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        if (total > 0) {
+            appended.publishEvent(new OutboxAppended((int) Math.min(Integer.MAX_VALUE, total)));
+        }
+        return counts;
     }
 }

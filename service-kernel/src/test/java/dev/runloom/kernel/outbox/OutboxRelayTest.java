@@ -76,6 +76,36 @@ class OutboxRelayTest {
     }
 
     @Test
+    void eventsSelectedByTheDatabaseArePublishedLikeAnyOthers() {
+        drain();
+        String u = Long.toHexString(System.nanoTime());
+        Map<String, Long> counts = transactions.executeWrite(status -> outbox.appendSelected(TestEvents.THINGS,
+                "numbers AS (SELECT n FROM generate_series(1, ?) AS n)",
+                """
+                SELECT 'evt_sel_' || ? || '_' || n AS id, CASE WHEN n % 2 = 0 THEN ? ELSE ? END AS type,
+                       'sel-' || ? || '-' || n AS key, 'sel-' || n AS subject, 'org_test' AS organization_id,
+                       jsonb_build_object('id', 'sel-' || n, 'n', n) AS payload
+                FROM numbers""",
+                5, u, TestEvents.THING_ARCHIVED.type(), TestEvents.THING_CHANGED.type(), u));
+        assertThat(counts).isEqualTo(Map.of(TestEvents.THING_CHANGED.type(), 3L, TestEvents.THING_ARCHIVED.type(), 2L));
+
+        assertThat(drain()).isEqualTo(5);
+        List<ConsumerRecord<String, byte[]>> records = kafka.read(topics.of(TestEvents.THINGS),
+                r -> r.key().startsWith("sel-" + u + "-"), 5, Duration.ofSeconds(30));
+        assertThat(records).hasSize(5);
+        CloudEvent third = CloudEventCodec.fromRecord(records.stream().filter(r -> r.key().endsWith("-3")).findFirst().orElseThrow());
+        assertThat(third.getId()).isEqualTo("evt_sel_" + u + "_3");
+        assertThat(third.getType()).isEqualTo(TestEvents.THING_CHANGED.type());
+        assertThat(third.getSubject()).isEqualTo("sel-3");
+        assertThat(new String(third.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 3, \"id\": \"sel-3\"}");
+
+        // the outbox refuses to work outside a transaction, as append does
+        assertThatThrownBy(() -> outbox.appendSelected(TestEvents.THINGS, null, "SELECT 'x' AS id, 't' AS type, "
+                + "'k' AS key, 's' AS subject, 'o' AS organization_id, '{}'::jsonb AS payload"))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
     void publishesCommittedEventsAsCloudEventsInBinaryMode() {
         drain();
         appendInTransaction(List.of(thing("thing-1", 1), thing("thing-1", 2)));

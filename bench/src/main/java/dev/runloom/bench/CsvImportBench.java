@@ -1,0 +1,287 @@
+package dev.runloom.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runloom.local.LocalPlatform;
+import org.postgresql.PGConnection;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scenario: CSV import of N rows (name + 10 metadata columns) through the gateway
+ * ({@code POST /v1/records/upload-csv}, multipart, streamed from disk), against raw PostgreSQL
+ * {@code COPY} of the same file into an equivalent table (the CSV's eleven text columns, unique on
+ * name like records' (organization, type, name)) on the same database server in the same run. Reports
+ * both rates, their ratio (target ≥ 40 %), and the peak used heap of records-service (its JVM has
+ * -Xmx512m), sampled with jstat every 200 ms. records-service's progress lines are echoed while the
+ * import runs.
+ *
+ * <p>Usage: {@code bench/run-csv-import [--rows N]} (default 1,000,000). Starts its own local
+ * platform in a temporary directory and stops it after.
+ */
+public final class CsvImportBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int METADATA_COLUMNS = 10;
+    private static final String BOUNDARY = "runloom-bench-" + Long.toHexString(System.nanoTime());
+
+    private CsvImportBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = 1_000_000;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--rows")) {
+                rows = Integer.parseInt(args[i + 1]);
+            }
+        }
+        Path home = Path.of(System.getProperty("runloom.home", ".")).toAbsolutePath();
+        Path data = Files.createTempDirectory("runloom-bench-csv");
+        String key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
+        System.out.println("Starting a local platform in " + data + " …");
+        try (LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
+                List.of(new LocalPlatform.ApiKey(key, "org_bench"))))) {
+            run(platform, key, rows, data);
+        }
+    }
+
+    private static void run(LocalPlatform platform, String key, int rows, Path data) throws Exception {
+        Path csv = data.resolve("records.csv");
+        System.out.printf("Writing %,d rows to %s …%n", rows, csv);
+        writeCsv(csv, rows);
+        long bytes = Files.size(csv);
+        System.out.printf("%,d bytes (%.1f MB)%n", bytes, bytes / 1e6);
+
+        double copySeconds = rawCopy(platform, csv);
+        System.out.printf("Raw COPY: %.2f s (%,.0f rows/s)%n", copySeconds, rows / copySeconds);
+
+        String type = "bench_csv_" + Long.toHexString(System.currentTimeMillis());
+        HeapSampler heap = new HeapSampler(platform.pid("records"));
+        LogFollower progress = new LogFollower(platform.logDir().resolve("records.log"), "csv import");
+        heap.start();
+        progress.start();
+        long t0 = System.nanoTime();
+        JsonNode result = upload(platform.gatewayUrl(), key, type, csv);
+        double importSeconds = (System.nanoTime() - t0) / 1e9;
+        heap.stop();
+        progress.stop();
+        System.out.printf("Import: %.2f s (%,.0f rows/s): %s%n", importSeconds, rows / importSeconds, result);
+
+        long counted = count(platform.gatewayUrl(), key, type);
+        if (counted != rows || result.get("created").asLong() != rows) {
+            throw new IllegalStateException("expected " + rows + " records, the API counts " + counted + ": " + result);
+        }
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("rows", rows);
+        figures.put("metadataColumns", METADATA_COLUMNS);
+        figures.put("fileMegabytes", round(bytes / 1e6));
+        figures.put("rawCopySeconds", round(copySeconds));
+        figures.put("rawCopyRowsPerSecond", Math.round(rows / copySeconds));
+        figures.put("importSeconds", round(importSeconds));
+        figures.put("importRowsPerSecond", Math.round(rows / importSeconds));
+        figures.put("importToCopyRatio", round(copySeconds / importSeconds));
+        figures.put("recordsServicePeakHeapMegabytes", heap.peakMegabytes());
+        figures.put("recordsServiceMaxHeapMegabytes", 512);
+        figures.put("created", result.get("created").asLong());
+        figures.put("errorCount", result.get("errorCount").asLong());
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("measuredAt", Instant.now().toString());
+
+        System.out.println();
+        System.out.println("| metric | value |");
+        System.out.println("|---|---|");
+        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
+        Path out = Path.of("bench", "results");
+        Files.createDirectories(out);
+        Path file = out.resolve("csv-import-" + System.currentTimeMillis() + ".json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println("\nJSON written to " + file);
+    }
+
+    /** name + 10 columns: text, numbers, dates, booleans — what a CRM export looks like. */
+    private static void writeCsv(Path csv, int rows) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            out.write("name,email,company,city,country,score,revenue,employees,signed_up,active,notes\n");
+            for (int i = 0; i < rows; i++) {
+                out.write("Lead " + i + ",lead" + i + "@example.test,\"Company " + (i % 9973) + ", Inc.\",City "
+                        + (i % 500) + ",Country " + (i % 60) + "," + (i % 100) + "," + (i * 37L % 1_000_000) + ".50,"
+                        + (i % 5000) + ",2025-" + String.format("%02d-%02d", 1 + i % 12, 1 + i % 28) + ","
+                        + (i % 3 == 0) + ",Imported from the legacy CRM row " + i + "\n");
+                if (i > 0 && i % 200_000 == 0) {
+                    System.out.printf("  %,d rows written%n", i);
+                }
+            }
+        }
+    }
+
+    /** COPY of the same file into a table of its columns (text, unique on name), then dropped. */
+    private static double rawCopy(LocalPlatform platform, Path csv) throws Exception {
+        try (Connection c = DriverManager.getConnection(platform.jdbcUrl("records"), platform.databaseUser(),
+                platform.databasePassword()); Statement s = c.createStatement()) {
+            StringBuilder columns = new StringBuilder("name TEXT NOT NULL UNIQUE");
+            for (String column : List.of("email", "company", "city", "country", "score", "revenue", "employees",
+                    "signed_up", "active", "notes")) {
+                columns.append(", ").append(column).append(" TEXT");
+            }
+            s.execute("DROP TABLE IF EXISTS bench_raw_copy");
+            s.execute("CREATE TABLE bench_raw_copy (" + columns + ")");
+            long t0 = System.nanoTime();
+            try (InputStream in = Files.newInputStream(csv)) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)", in);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            s.execute("DROP TABLE bench_raw_copy");
+            s.execute("CHECKPOINT"); // the import should not pay for the COPY's dirty pages
+            return seconds;
+        }
+    }
+
+    /** The multipart body streamed from disk: fields, then the file part; the length is known, so nothing is buffered. */
+    private static JsonNode upload(String gateway, String key, String type, Path csv) throws Exception {
+        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n" + type + "\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"types\"\r\n\r\n"
+                + "{\"score\":\"integer\",\"revenue\":\"number\",\"employees\":\"integer\",\"signed_up\":\"date\",\"active\":\"boolean\"}\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"records.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/records/upload-csv"))
+                .timeout(Duration.ofMinutes(60))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(csv), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static long count(String gateway, String key, String type) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway + "/v1/records?limit=1&includeCount=true&type=" + type))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body()).path("pagination").path("totalCount").asLong(-1);
+    }
+
+    /** Peak used heap (eden + survivors + old) of a JVM, from {@code jstat -gc} samples. */
+    private static final class HeapSampler {
+        private final long pid;
+        private final AtomicLong peakKb = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean();
+        private Thread thread;
+
+        HeapSampler(long pid) {
+            this.pid = pid;
+        }
+
+        void start() {
+            running.set(true);
+            String jstat = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jstat").toString();
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                while (running.get()) {
+                    try {
+                        Process p = new ProcessBuilder(jstat, "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+                        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+                        p.waitFor();
+                        if (lines.size() >= 2) {
+                            List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+                            String[] values = lines.get(1).trim().split("\\s+");
+                            double used = 0;
+                            for (String column : List.of("S0U", "S1U", "EU", "OU")) {
+                                used += Double.parseDouble(values[names.indexOf(column)]);
+                            }
+                            peakKb.accumulateAndGet((long) used, Math::max);
+                        }
+                        Thread.sleep(200);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+
+        long peakMegabytes() {
+            return peakKb.get() / 1024;
+        }
+    }
+
+    /** Echoes the lines of a log file that contain a marker, as they are written. */
+    private static final class LogFollower {
+        private final Path file;
+        private final String marker;
+        private final AtomicBoolean running = new AtomicBoolean();
+        private Thread thread;
+
+        LogFollower(Path file, String marker) {
+            this.file = file;
+            this.marker = marker;
+        }
+
+        void start() throws IOException {
+            long start = Files.exists(file) ? Files.size(file) : 0;
+            running.set(true);
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                long position = start;
+                while (running.get()) {
+                    try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
+                        log.seek(position);
+                        String line;
+                        while ((line = log.readLine()) != null) {
+                            if (line.contains(marker)) {
+                                System.out.println("  records-service: " + line.substring(Math.max(0, line.indexOf(marker))));
+                            }
+                        }
+                        position = log.getFilePointer();
+                        Thread.sleep(500);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            Thread.sleep(600); // the final summary line
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
