@@ -39,6 +39,8 @@ final class ChildService {
         return port;
     }
 
+    static final String LOOPBACK = "127.0.0.1";
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
@@ -54,6 +56,9 @@ final class ChildService {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(env);
         builder.environment().put(spec.envPrefix() + "_PORT", Integer.toString(port));
+        // a closed interior: locally every service, the gateway included, listens on loopback only
+        // (Micronaut reads MICRONAUT_SERVER_HOST as micronaut.server.host)
+        builder.environment().put("MICRONAUT_SERVER_HOST", LOOPBACK);
         process = builder.start();
     }
 

@@ -20,7 +20,7 @@ public final class LocalLauncher {
         int port = Integer.parseInt(env("RUNLOOM_PORT", "8080"));
         String key = System.getenv("RUNLOOM_API_KEY");
         if (key == null || key.isBlank()) {
-            java.nio.file.Files.createDirectories(dataDir);
+            LocalPlatform.ownerOnlyDirectory(dataDir);
             key = "rt_live_" + LocalPlatform.persistentSecret(dataDir.resolve("api-key"));
         }
         LocalPlatform.ApiKey apiKey = new LocalPlatform.ApiKey(key, env("RUNLOOM_ORG_ID", "org_local"));
