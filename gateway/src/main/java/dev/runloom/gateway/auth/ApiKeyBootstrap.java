@@ -68,8 +68,10 @@ public class ApiKeyBootstrap {
                     + "… in runloom.gateway.api-keys has no organization-id");
         }
         if (!ApiKeys.looksLikeKey(key)) {
-            LOG.warn("configured API key {}… is not of the form rt_live_<32+ url-safe chars>; accepted anyway",
-                    ApiKeys.displayPrefix(key));
+            // such a key would be refused at the door anyway (malformed keys are never looked up)
+            LOG.error("configured API key for organization {} is not of the form rt_live_|rt_test_ + 32-128 url-safe"
+                    + " characters; skipped", entry.getOrganizationId());
+            return;
         }
         String userId = entry.getUserId() == null || entry.getUserId().isBlank() ? "user_local" : entry.getUserId();
         String name = entry.getName() == null || entry.getName().isBlank() ? "configured" : entry.getName();

@@ -38,8 +38,8 @@ import java.util.UUID;
  * service's answer (status, headers, body — problems included) comes back untouched and streamed
  * (SSE included). Request bodies with a Content-Length stream through; a chunked one is first received
  * whole, within {@code micronaut.server.max-request-size}. The caller's credentials stay here: the service gets a short-lived signed internal token
- * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it never proceeds to
- * a local route, the gateway has none under {@code /v1}.
+ * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it proceeds to a local
+ * route only for the gateway's own resources ({@link #servedHere}).
  */
 @Filter("/v1/**")
 public class ProxyFilter implements HttpServerFilter {
@@ -66,6 +66,9 @@ public class ProxyFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        if (servedHere(request.getUri().getRawPath())) {
+            return chain.proceed(request);
+        }
         Optional<Tenant> tenant = request.getAttribute(ApiKeyAuthFilter.TENANT_ATTRIBUTE, Tenant.class);
         if (tenant.isEmpty()) {
             // only reachable if the auth filter was disabled or reordered: fail closed
@@ -98,6 +101,16 @@ public class ProxyFilter implements HttpServerFilter {
                             : Flux.error(error));
         }
         return forward(request, route.get(), tenant.get(), requestId);
+    }
+
+    /** The gateway's own {@code /v1} resources: API keys and the admin door. Everything else is a service's. */
+    static boolean servedHere(String rawPath) {
+        for (String prefix : new String[]{"/v1/api-keys", "/v1/admin"}) {
+            if (rawPath.equals(prefix) || rawPath.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Flux<MutableHttpResponse<?>> forward(HttpRequest<?> request, ServiceRoutes.Route route, Tenant tenant,
