@@ -67,6 +67,6 @@ public interface ApiKeyRepository extends GenericRepository<ApiKey, String> {
     /** Records a use, at most once a minute per key whatever the number of gateways: one cheap UPDATE or none. */
     @Query("""
             UPDATE api_keys SET last_used_at = :now
-            WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :now - INTERVAL '60 seconds')""")
+            WHERE id = :id AND (last_used_at IS NULL OR last_used_at < CAST(:now AS timestamptz) - INTERVAL '60 seconds')""")
     int touch(String id, Instant now);
 }

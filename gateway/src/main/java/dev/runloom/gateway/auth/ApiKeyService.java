@@ -89,7 +89,7 @@ public class ApiKeyService {
         try {
             repository.touch(key.id(), now.truncatedTo(ChronoUnit.MILLIS));
         } catch (RuntimeException e) {
-            LOG.debug("could not record the use of API key {}: {}", key.id(), e.toString());
+            LOG.warn("could not record the use of API key {}: {}", key.id(), e.toString());
         }
     }
 
