@@ -74,10 +74,11 @@ public class ApiKeyAuthFilter implements Ordered {
     public @Nullable HttpResponse<Problem> authenticate(HttpRequest<?> request) {
         String address = clientAddress(request);
         RateLimits.Decision blocked = limits.blockedForFailedAuth(address);
-        if (blocked != null) {
+        Optional<String> presented = presentedKey(request.getHeaders());
+        if (blocked != null && presented.flatMap(keys::authenticateCached).isEmpty()) {
+            // over its failed-auth budget: only keys this gateway already knows to be good get through
             return tooManyRequests(blocked);
         }
-        Optional<String> presented = presentedKey(request.getHeaders());
         if (presented.isEmpty()) {
             return failed(address, "missing_api_key",
                     "Send your API key as 'Authorization: Bearer <key>', 'Authorization: <key>' or 'X-API-Key: <key>'");

@@ -76,6 +76,24 @@ public class ApiKeyService {
         return key;
     }
 
+    /**
+     * Like {@link #authenticate} but from the cache alone, never the database: how a client address
+     * that is over its failed-authentication budget is served (its known-good keys still work, its
+     * guesses cost nothing).
+     */
+    public Optional<ApiKey> authenticateCached(String presentedKey) {
+        if (!ApiKeys.looksLikeKey(presentedKey)) {
+            return Optional.empty();
+        }
+        String hash = hasher.hash(presentedKey);
+        Instant now = Instant.now();
+        Cached cached = cache.get(hash);
+        if (cached == null || cached.expiresAt().isBefore(now)) {
+            return Optional.empty();
+        }
+        return cached.key().filter(k -> k.acceptsAt(hash, now));
+    }
+
     /** Records the use cheaply: this gateway writes at most once a minute per key, and never fails the request. */
     private void touch(ApiKey key, Instant now) {
         Instant last = lastTouched.get(key.id());
