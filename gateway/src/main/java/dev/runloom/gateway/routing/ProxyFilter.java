@@ -104,7 +104,7 @@ public class ProxyFilter implements HttpServerFilter {
     }
 
     /** The gateway's own {@code /v1} resources: API keys and the admin door. Everything else is a service's. */
-    static boolean servedHere(String rawPath) {
+    public static boolean servedHere(String rawPath) {
         for (String prefix : new String[]{"/v1/api-keys", "/v1/admin"}) {
             if (rawPath.equals(prefix) || rawPath.startsWith(prefix + "/")) {
                 return true;
