@@ -50,10 +50,15 @@ public class StrictInputFilter implements HttpServerFilter {
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** After authentication (anonymous requests are refused before their body is read), before routing. */
+    /**
+     * Before authentication, while the request is still on its Netty event loop: the body's shared
+     * buffer must be split there (a split from the blocking pool, where an {@code @ExecuteOn} filter
+     * leaves the request, trips Micronaut's buffer). Costs an anonymous caller a parse of at most
+     * {@code max-request-size} bytes.
+     */
     @Override
     public int getOrder() {
-        return ServerFilterPhase.SECURITY.after();
+        return ServerFilterPhase.SECURITY.before();
     }
 
     @Override
