@@ -49,15 +49,28 @@ public final class QueryParams {
         if (raw == null || raw.isBlank()) {
             return null;
         }
+        Instant parsed;
         try {
-            return Instant.parse(raw.trim());
+            parsed = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+                parsed = LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e2) {
                 throw ProblemException.invalidParameter(name, "must be an ISO-8601 timestamp such as 2024-06-10T15:45:30Z");
             }
         }
+        if (!withinStorableRange(parsed)) {
+            throw ProblemException.invalidParameter(name, "must be between 0001-01-01 and 9999-12-31");
+        }
+        return parsed;
+    }
+
+    /** Years 1 to 9999: what a client can mean, and well inside what PostgreSQL's timestamptz holds. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    public static boolean withinStorableRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     public static String enumParam(@Nullable String raw, String name, Set<String> allowed, String defaultValue) {

@@ -30,6 +30,7 @@ class StrictInputTest {
         server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
                 "strict-input-test.enabled", "true",
+                "runloom.http.request-head-timeout", "1s",
                 "datasources.default.enabled", false));
         json = server.getApplicationContext().getBean(JsonMapper.class);
     }
@@ -122,5 +123,45 @@ class StrictInputTest {
         problem(postJson("/v1/strict-test/x/run", "{not json"), 400, "malformed_json");
         assertThat(postJson("/v1/strict-test/x/run", "{}").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/v1/strict-test/x/run", null, null).statusCode()).isEqualTo(200);
+    }
+
+    /** Over-long request lines and headers: 414 and 431 problems (Netty's limits), not 413. */
+    @Test
+    void longUrlsAre414AndLargeHeadersAre431() throws Exception {
+        problem(send("GET", "/v1/strict-test/x?type=" + "a".repeat(10_000), null, null), 414, "uri_too_long");
+        HttpRequest big = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/v1/strict-test/x"))
+                .header("X-Big", "b".repeat(20_000)).GET().build();
+        problem(http.send(big, HttpResponse.BodyHandlers.ofString()), 431, "headers_too_large");
+        // within the limits all is well
+        assertThat(send("GET", "/v1/strict-test/x?type=" + "a".repeat(3_000), null, null).statusCode()).isEqualTo(200);
+    }
+
+    /** A client trickling its request head (slowloris) is dropped once the head timeout passes. */
+    @Test
+    void slowRequestHeadsAreDropped() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.getPort())) {
+            socket.setSoTimeout(5_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write("GET /v1/strict-test/x HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long started = System.nanoTime();
+            boolean closed;
+            try {
+                for (int i = 0; i < 40; i++) {
+                    Thread.sleep(100);
+                    out.write('X'); // a header that never ends, one byte at a time
+                    out.flush();
+                }
+                closed = socket.getInputStream().read() == -1;
+            } catch (java.net.SocketTimeoutException e) {
+                closed = false; // still open after all that: not dropped
+            } catch (IOException e) {
+                closed = true; // written to a connection the server had closed (reset)
+            }
+            assertThat(closed).as("connection closed by the server").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+        // a complete request on a fresh connection is served
+        assertThat(send("GET", "/v1/strict-test/x", null, null).statusCode()).isEqualTo(200);
     }
 }

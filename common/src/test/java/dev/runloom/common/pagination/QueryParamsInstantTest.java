@@ -49,4 +49,14 @@ class QueryParamsInstantTest {
                     .isEqualTo("Parameter 'to' must be an ISO-8601 timestamp such as 2024-06-10T15:45:30Z");
         }
     }
+
+    /** Out of PostgreSQL's (and any client's) range: a 400 naming the parameter, never a 500 from the database. */
+    @Test
+    void timestampsOutsideYears1To9999AreRefused() {
+        for (String raw : List.of("+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z")) {
+            ProblemAssertions.assertInvalidParameter(() -> QueryParams.instantParam(raw, "from"), "from");
+        }
+        assertThat(QueryParams.instantParam("9999-12-31T23:59:59Z", "to")).isNotNull();
+        assertThat(QueryParams.instantParam("0001-01-01", "from")).isEqualTo(QueryParams.EARLIEST);
+    }
 }
