@@ -65,6 +65,9 @@ public final class LocalPlatform implements AutoCloseable {
         kafka = EmbeddedKafka.start(ownerOnlyDirectory(data.resolve("kafka")), 0);
         Map<String, String> env = new HashMap<>();
         env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
+        // API keys are stored as HMACs under their own secret; the admin key opens POST /v1/admin/organizations
+        env.put("RUNLOOM_API_KEY_SECRET", persistentSecret(data.resolve("api-key-secret")));
+        env.put("RUNLOOM_ADMIN_KEY", adminKey(data));
         env.put("RUNLOOM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("RUNLOOM_DB_USER", postgres.username());
         env.put("RUNLOOM_DB_PASSWORD", postgres.password());
@@ -146,6 +149,11 @@ public final class LocalPlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The operator's admin key, kept (0600) in the data directory: {@code ./runloom admin create-org} reads it. */
+    static String adminKey(Path dataDir) {
+        return "rt_live_" + persistentSecret(dataDir.resolve("admin-key"));
     }
 
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");

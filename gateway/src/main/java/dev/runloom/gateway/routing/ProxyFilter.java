@@ -142,6 +142,13 @@ public class ProxyFilter implements HttpServerFilter {
                     request.getPath(), requestId);
             response = problem(Problem.of(504, "Gateway Timeout", "upstream_timeout",
                     "The " + route.service() + " did not answer in time", true));
+        } else if (clientGone(request, error)) {
+            // the caller hung up (or stopped sending its body): nothing is wrong with the service
+            LOG.info("client closed the connection before {} answered {} {} (request {})", route.service(),
+                    request.getMethodName(), request.getPath(), requestId);
+            // never delivered (nobody is listening); a 4xx so no proxy in front counts it as a server error
+            response = problem(Problem.of(400, "Bad Request", "client_closed_request",
+                    "The client closed the connection", false));
         } else {
             LOG.warn("{} unreachable for {} {} (request {}): {}", route.service(), request.getMethodName(),
                     request.getPath(), requestId, error.toString());
@@ -149,6 +156,15 @@ public class ProxyFilter implements HttpServerFilter {
                     "The " + route.service() + " is unavailable; retry shortly", true));
         }
         return response.header(REQUEST_ID_HEADER, requestId);
+    }
+
+    /** Whether the failure is the caller's doing: its connection is gone, or its body was dropped mid-way. */
+    private static boolean clientGone(HttpRequest<?> request, Throwable error) {
+        if (find(error, ByteBody.BodyDiscardedException.class) != null) {
+            return true;
+        }
+        return request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty
+                && !netty.getChannelHandlerContext().channel().isActive();
     }
 
     private static boolean tooLarge(Throwable error) {
