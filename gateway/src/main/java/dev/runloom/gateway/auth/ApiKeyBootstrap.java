@@ -64,8 +64,8 @@ public class ApiKeyBootstrap {
             return;
         }
         if (entry.getOrganizationId() == null || entry.getOrganizationId().isBlank()) {
-            throw new IllegalStateException("API key " + ApiKeys.displayPrefix(key)
-                    + "… in runloom.gateway.api-keys has no organization-id");
+            // never any part of the key in logs or errors: the entry is named by its name
+            throw new IllegalStateException("API key '" + entry.getName() + "' in runloom.gateway.api-keys has no organization-id");
         }
         if (!ApiKeys.looksLikeKey(key)) {
             // such a key would be refused at the door anyway (malformed keys are never looked up)
@@ -78,9 +78,9 @@ public class ApiKeyBootstrap {
         List<String> scopes = entry.getScopes() == null ? List.of("*") : entry.getScopes();
         ApiKey stored = service.register(key, entry.getOrganizationId(), userId, name, scopes);
         if (stored.revoked()) {
-            LOG.warn("configured API key {}… ({}) is revoked and will be refused", stored.keyPrefix(), stored.id());
+            LOG.warn("configured API key {} is revoked and will be refused", stored.id());
         } else {
-            LOG.info("API key {}… ready for organization {}", stored.keyPrefix(), stored.organizationId());
+            LOG.info("API key {} ready for organization {}", stored.id(), stored.organizationId());
         }
     }
 }
