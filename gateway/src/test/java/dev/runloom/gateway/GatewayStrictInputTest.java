@@ -78,4 +78,42 @@ class GatewayStrictInputTest implements TestPropertyProvider {
         assertThat(http.send(port, "POST", "/v1/records", "{\"type\":\"lead\",\"name\":\"caf\u00e9\"}", "Authorization", bearer(KEY))
                 .statusCode()).isEqualTo(200);
     }
+
+    /** A client that hangs up mid-request is logged as a client abort, never as a service being unreachable. */
+    @Test
+    void clientAbortsAreLoggedAsClientAborts() throws Exception {
+        ch.qos.logback.classic.Logger proxyLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(dev.runloom.gateway.routing.ProxyFilter.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        proxyLog.addAppender(logged);
+        try {
+            // hang up while the service is working, and while the body is still being sent
+            for (String[] c : List.of(new String[]{"/v1/records/slow", "application/json", "2", "{}"},
+                    new String[]{"/v1/flows/f/run", "text/plain", "100000", "partial"},
+                    new String[]{"/v1/agents/a/execute", "application/json", "100000", "{\"messages\":["})) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.getPort())) {
+                    String head = "POST " + c[0] + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+                            + "\r\nContent-Type: " + c[1] + "\r\nContent-Length: " + c[2] + "\r\n\r\n" + c[3];
+                    socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(300);
+                    socket.setSoLinger(true, 0); // hang up hard (RST), as a killed client does
+                }
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline && logged.list.stream()
+                    .filter(e -> e.getFormattedMessage().contains("client closed the connection")).count() < 1) {
+                Thread.sleep(100);
+            }
+            List<String> messages = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            Thread.sleep(2_000); // the slow service's answer comes back to nobody
+            messages = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertThat(messages).filteredOn(m -> m.contains("client closed the connection")).isNotEmpty();
+            assertThat(messages).noneMatch(m -> m.contains("unreachable"));
+        } finally {
+            proxyLog.detachAppender(logged);
+        }
+    }
 }

@@ -163,6 +163,13 @@ public class ProxyFilter implements HttpServerFilter {
         if (find(error, ByteBody.BodyDiscardedException.class) != null) {
             return true;
         }
+        // an I/O failure the HTTP client did not raise comes from our side of the exchange: the
+        // caller's connection (e.g. "Connection reset" while its body was still streaming in);
+        // every failure of the service's connection reaches us as an HttpClientException
+        if (find(error, io.micronaut.http.client.exceptions.HttpClientException.class) == null
+                && find(error, java.io.IOException.class) != null) {
+            return true;
+        }
         return request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty
                 && !netty.getChannelHandlerContext().channel().isActive();
     }
