@@ -27,24 +27,30 @@ import java.util.concurrent.TimeUnit;
  * directory holds no {@code postgresql.conf}. Without one, a temporary directory is used and
  * deleted on {@link #close()}.
  *
- * <p>Authentication is {@code trust} (zonky's {@code initdb -A trust}): any password is accepted,
- * so {@link #password()} is only there for callers that insist on one. The server listens on
- * localhost only.
+ * <p>Authentication is by password (SCRAM-SHA-256) for every connection, local socket or TCP:
+ * zonky's {@code initdb -A trust} is replaced at the first start by a {@code pg_hba.conf} that
+ * wants SCRAM, and the superuser gets a generated password (256 random bits), kept in the data
+ * directory ({@value #PASSWORD_FILE}, mode 0600) so restarts find it. {@link #password()} gives it
+ * to the callers that wire services. The server listens on localhost only.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final String SUPERUSER = "postgres";
     /** zonky's own lock file in the data directory; held by the JVM that runs the server. */
     private static final String ZONKY_LOCK_FILE = "epg-lock";
+    /** The superuser's generated password, in the data directory (PostgreSQL ignores foreign files there). */
+    static final String PASSWORD_FILE = "runloom-superuser-password";
 
     private volatile io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
     private final Path dataDir;
     private final boolean durable;
     private final boolean temporary;
+    private final String password;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, Path dataDir, boolean durable,
-                             boolean temporary) {
+                             boolean temporary, String password) {
         this.pg = pg;
+        this.password = password;
         this.dataDir = dataDir;
         this.durable = durable;
         this.temporary = temporary;
@@ -74,15 +80,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 // JVM is stopped there after 10 minutes.
                 dir = zonkyWorkingDirectory().resolve(UUID.randomUUID().toString());
             }
-            return new EmbeddedPostgres(builder(dir, portOrZero, durable).start(), dir, durable, dataDirOrNull == null);
+            String password = storedPassword(dir).orElseGet(EmbeddedPostgres::newPassword);
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = builder(dir, portOrZero, durable, password).start();
+            requirePassword(pg, dir, password);
+            return new EmbeddedPostgres(pg, dir, durable, dataDirOrNull == null, password);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirOrNull, e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not set the password of embedded PostgreSQL in " + dataDirOrNull, e);
         }
     }
 
-    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder(Path dir, int port, boolean durable) {
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder(Path dir, int port, boolean durable,
+                                                                                      String password) {
         return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setPort(port)
+                // zonky's readiness check connects as the superuser: with SCRAM in force it needs the password
+                // (on the very first start, still under trust, any password is accepted)
+                .setConnectConfig("password", password)
+                .setServerConfig("password_encryption", "scram-sha-256")
                 // first start of a JVM unpacks the binaries; a loaded 2-core box can be slow
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")
@@ -108,7 +124,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             pg.close();
             Thread.sleep(downtime.toMillis());
-            pg = builder(dataDir, port, durable).start();
+            pg = builder(dataDir, port, durable, password).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart embedded PostgreSQL on port " + port, e);
         } catch (InterruptedException e) {
@@ -130,9 +146,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return SUPERUSER;
     }
 
-    /** Ignored by the server (trust authentication), but drivers and pools like to have one. */
+    /** The superuser's generated password (SCRAM-SHA-256 on the server; kept in the data directory). */
     public String password() {
-        return SUPERUSER;
+        return password;
     }
 
     /** Creates the database unless it exists; safe to call concurrently from several JVMs. */
@@ -177,6 +193,53 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static Path zonkyWorkingDirectory() {
         return Path.of(System.getProperty("ot.epg.working-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+    }
+
+    private static Optional<String> storedPassword(Path dir) throws IOException {
+        Path file = dir.resolve(PASSWORD_FILE);
+        return Files.exists(file) ? Optional.of(Files.readString(file).trim()).filter(p -> !p.isEmpty()) : Optional.empty();
+    }
+
+    private static String newPassword() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Makes the running server want the password: the superuser's is set (SCRAM, as
+     * {@code password_encryption} says), the password file written 0600, {@code pg_hba.conf}
+     * rewritten to SCRAM for every connection and the configuration reloaded. Idempotent, so it runs
+     * on every start; a cluster created by an older version (trust, no password file) is converted.
+     */
+    private static void requirePassword(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, Path dir, String password)
+            throws SQLException, IOException {
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, SUPERUSER, password); Statement st = c.createStatement()) {
+            // ALTER ROLE takes no bind parameters; the password is url-safe base64, nothing to escape
+            st.execute("SET password_encryption = 'scram-sha-256'");
+            st.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'");
+            Path file = dir.resolve(PASSWORD_FILE);
+            if (!Files.exists(file)) {
+                Files.writeString(file, password);
+            }
+            ownerOnly(file);
+            Files.writeString(dir.resolve("pg_hba.conf"), """
+                    # Written by Runloom's embedded PostgreSQL: a password (SCRAM-SHA-256) for every connection.
+                    local all all scram-sha-256
+                    host  all all 127.0.0.1/32 scram-sha-256
+                    host  all all ::1/128 scram-sha-256
+                    """);
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): the data directory's own ACL applies
+        }
     }
 
     static String quoteIdentifier(String name) {

@@ -72,6 +72,29 @@ class EmbeddedPostgresTest {
         assertFalse(Files.exists(Path.of(dataDir)), "temporary data directory left behind: " + dataDir);
     }
 
+    /** Locally too, PostgreSQL wants a password: SCRAM, generated once, kept 0600 in the data directory. */
+    @Test
+    void requiresTheGeneratedPasswordAndKeepsItAcrossRestarts() throws Exception {
+        Path data = dir.resolve("pg");
+        String password;
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(data, 0, false)) {
+            password = pg.password();
+            assertTrue(password.length() >= 43, "256 random bits, url-safe base64");
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.username(), "postgres").close());
+            assertEquals("28P01", refused.getSQLState(), "wrong password must be refused: " + refused.getMessage());
+            try (Connection c = connect(pg, "postgres"); Statement st = c.createStatement()) {
+                assertEquals("scram-sha-256", show(st, "password_encryption"));
+            }
+        }
+        Path file = data.resolve(EmbeddedPostgres.PASSWORD_FILE);
+        assertEquals(password, Files.readString(file).trim());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(data, 0, false); Connection c = connect(pg, "postgres")) {
+            assertEquals(password, pg.password(), "a restart keeps the password");
+        }
+    }
+
     /**
      * A JVM killed with SIGKILL leaves its postmaster running without anyone holding zonky's lock.
      * We fake that by starting the server with pg_ctl directly, then expect start() to stop it.

@@ -40,6 +40,7 @@ final class FakeServices implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<String> aborted = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger handled = new AtomicInteger();
     private final AtomicLong largestBody = new AtomicLong();
     // the secret @ServiceTest gives the gateway under test, as it gives every service
     private final InternalTokens tokens = new InternalTokens(MicronautTestInfra.TEST_INTERNAL_SECRET);
@@ -83,7 +84,23 @@ final class FakeServices implements AutoCloseable {
                 exchange.getResponseBody().write(problem);
                 return;
             }
+            int n = handled.incrementAndGet();
+            if (path.endsWith("/slow")) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (path.endsWith("/unavailable")) {
+                byte[] problem = "{\"status\":503,\"code\":\"busy\",\"retryable\":true}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", CONFLICT_CONTENT_TYPE);
+                exchange.sendResponseHeaders(503, problem.length);
+                exchange.getResponseBody().write(problem);
+                return;
+            }
             Map<String, Object> echo = new LinkedHashMap<>();
+            echo.put("n", Integer.toString(n));
             echo.put("service", service);
             echo.put("method", exchange.getRequestMethod());
             echo.put("path", path);
@@ -108,6 +125,11 @@ final class FakeServices implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** How many requests the fake services have handled (that got past the /conflict path). */
+    int handled() {
+        return handled.get();
     }
 
     /** Requests whose body never arrived whole (the gateway gave up on them mid-stream). */

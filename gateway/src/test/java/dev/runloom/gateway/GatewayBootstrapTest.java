@@ -55,6 +55,7 @@ class GatewayBootstrapTest implements TestPropertyProvider {
 
     @Inject EmbeddedServer server;
     @Inject ApiKeyRepository repository;
+    @Inject dev.runloom.gateway.auth.ApiKeyHasher hasher;
     @Inject JsonMapper json;
     @Inject Environment environment;
 
@@ -63,6 +64,7 @@ class GatewayBootstrapTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> props = new HashMap<>();
         props.put("micronaut.server.port", "-1");
+        props.put("runloom.gateway.rate-limit.failed-auth-per-address-per-minute", "100000");
         props.put("runloom.services.records-url", nobody);
         props.put("runloom.services.flows-url", nobody);
         props.put("runloom.services.schedules-url", nobody);
@@ -83,15 +85,15 @@ class GatewayBootstrapTest implements TestPropertyProvider {
         ApiKey firstLocal;
         {
             // the first start is this class's gateway
-            assertThat(repository.countByKeyHash(ApiKeys.hash(configured))).isEqualTo(1);
-            assertThat(repository.countByKeyHash(ApiKeys.hash(local))).isEqualTo(1);
-            firstConfigured = repository.findByKeyHash(ApiKeys.hash(configured)).orElseThrow();
-            firstLocal = repository.findByKeyHash(ApiKeys.hash(local)).orElseThrow();
+            assertThat(repository.countByKeyHash(hasher.hash(configured))).isEqualTo(1);
+            assertThat(repository.countByKeyHash(hasher.hash(local))).isEqualTo(1);
+            firstConfigured = repository.findByKeyHash(hasher.hash(configured)).orElseThrow();
+            firstLocal = repository.findByKeyHash(hasher.hash(local)).orElseThrow();
             assertThat(firstConfigured.organizationId()).isEqualTo("org_x");
             assertThat(firstConfigured.userId()).isEqualTo("user_local");
             assertThat(firstConfigured.name()).isEqualTo("ci");
             assertThat(firstConfigured.scopes()).containsExactly("*");
-            assertThat(firstConfigured.keyPrefix()).isEqualTo(configured.substring(0, 12));
+            assertThat(firstConfigured.keyPrefix()).isEqualTo(configured.substring(0, 16));
             assertThat(firstLocal.organizationId()).isEqualTo("org_local");
             assertThat(firstLocal.userId()).isEqualTo("user_local");
 
@@ -114,21 +116,22 @@ class GatewayBootstrapTest implements TestPropertyProvider {
         props.put("runloom.gateway.api-keys[0].scopes", "RECORDS:READ,RECORDS:WRITE");
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
             ApiKeyRepository repository = server.getApplicationContext().getBean(ApiKeyRepository.class);
-            assertThat(repository.countByKeyHash(ApiKeys.hash(configured))).isEqualTo(1);
-            assertThat(repository.countByKeyHash(ApiKeys.hash(local))).isEqualTo(1);
-            ApiKey again = repository.findByKeyHash(ApiKeys.hash(configured)).orElseThrow();
+            assertThat(repository.countByKeyHash(hasher.hash(configured))).isEqualTo(1);
+            assertThat(repository.countByKeyHash(hasher.hash(local))).isEqualTo(1);
+            ApiKey again = repository.findByKeyHash(hasher.hash(configured)).orElseThrow();
             assertThat(again.id()).isEqualTo(firstConfigured.id());
             assertThat(again.createdAt()).isEqualTo(firstConfigured.createdAt());
             assertThat(again.name()).isEqualTo("ci renamed");
             assertThat(again.scopes()).isEqualTo(Set.of("RECORDS:READ", "RECORDS:WRITE"));
-            assertThat(repository.findByKeyHash(ApiKeys.hash(local)).orElseThrow()).isEqualTo(firstLocal);
+            assertThat(repository.findByKeyHash(hasher.hash(local)).orElseThrow()).usingRecursiveComparison()
+                    .ignoringFields("lastUsedAt").isEqualTo(firstLocal);
 
             // a revoked key stays revoked however often it is configured again
             repository.revoke(again.id());
         }
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
             ApiKeyRepository repository = server.getApplicationContext().getBean(ApiKeyRepository.class);
-            assertThat(repository.findByKeyHash(ApiKeys.hash(configured)).orElseThrow().revoked()).isTrue();
+            assertThat(repository.findByKeyHash(hasher.hash(configured)).orElseThrow().revoked()).isTrue();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + server.getPort() + "/v1/records"))
                     .header("Authorization", configured).timeout(Duration.ofSeconds(30)).GET().build(),
@@ -144,8 +147,8 @@ class GatewayBootstrapTest implements TestPropertyProvider {
         assertThat(key).matches("rt_live_[A-Za-z0-9_-]{43}");
         assertThat(ApiKeys.looksLikeKey(key)).isTrue();
         assertThat(ApiKeys.generate()).isNotEqualTo(key);
-        assertThat(ApiKeys.hash(key)).matches("[0-9a-f]{64}").isEqualTo(ApiKeys.hash(key));
-        assertThat(ApiKeys.displayPrefix(key)).hasSize(12).startsWith("rt_live_");
+        assertThat(hasher.hash(key)).matches("hmac:[0-9a-f]{64}").isEqualTo(hasher.hash(key));
+        assertThat(ApiKeys.displayPrefix(key)).hasSize(16).startsWith("rt_live_");
     }
 
     @Test
@@ -175,7 +178,7 @@ class GatewayBootstrapTest implements TestPropertyProvider {
             while (rows.next()) {
                 history.add(rows.getString(1) + ":" + rows.getBoolean(2));
             }
-            assertThat(history).containsExactly("0.1:true", "1:true");
+            assertThat(history).startsWith("0.1:true", "1:true").allMatch(v -> v.endsWith(":true"));
         }
     }
 

@@ -356,6 +356,9 @@ class ScheduleEndpointsTest implements TestPropertyProvider {
         time.set(Instant.parse("2026-05-05T10:00:00Z"));
         String id = create(ORG_A, "*/5 * * * *");
         String runId = api.post("/v1/schedules/" + id + "/run", "", ORG_A).assertStatus(200).string("runId");
+        // an action's body is validated, not ignored: fields or malformed JSON start nothing
+        api.post("/v1/schedules/" + id + "/run", "{\"recordType\":\"x\"}", ORG_A).assertProblem(400, "validation_failed");
+        api.post("/v1/schedules/" + id + "/run", "{not json", ORG_A).assertProblem(400, "malformed_json");
 
         api.send(HttpRequest.DELETE("/v1/schedules/" + id), ORG_B).assertProblem(404, "not_found");
         schedule(id);

@@ -15,13 +15,18 @@ import java.util.List;
 @Controller("/v1/agents")
 public class AgentController {
     private final AgentService agents;
+    private final PrimaryFlowCheck primaryFlows;
 
-    public AgentController(AgentService agents) {
+    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows) {
         this.agents = agents;
+        this.primaryFlows = primaryFlows;
     }
 
     @Post
     HttpResponse<AgentResponse> create(Tenant tenant, @Valid @Body CreateAgentRequest body) {
+        if (body.primaryFlowId() != null) {
+            primaryFlows.requireExists(tenant, body.primaryFlowId()); // 404 unless a flow of this organization
+        }
         CreatedAgent created = agents.create(tenant, body.toNewAgent());
         return HttpResponse.created(AgentResponse.of(created.agent(), created.warnings()),
                 URI.create("/v1/agents/" + created.agent().id()));

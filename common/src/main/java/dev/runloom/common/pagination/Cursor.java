@@ -13,8 +13,8 @@ import java.util.Base64;
  * clients cannot depend on its inside.
  */
 public record Cursor(Instant at, String id, int offset) {
-    /** No list is this long; a larger offset is a tampered cursor (and would overflow the next one's). */
-    public static final int MAX_OFFSET = 1_000_000_000;
+    /** No listing pages this deep; far from Integer.MAX_VALUE, so offset + limit cannot overflow. */
+    public static final int MAX_OFFSET = 100_000_000;
 
     public String encode() {
         String raw = at.toString() + "|" + id + "|" + offset;
@@ -29,12 +29,14 @@ public record Cursor(Instant at, String id, int offset) {
                 throw new IllegalArgumentException("parts");
             }
             int offset = Integer.parseInt(parts[2]);
-            if (offset < 0 || offset > MAX_OFFSET || parts[1].isEmpty()) {
+            // bounded so offset + limit can never overflow, and the id must be text PostgreSQL can compare
+            if (offset < 0 || offset > MAX_OFFSET || parts[1].isEmpty() || parts[1].length() > 255
+                    || dev.runloom.common.input.TextRules.problemWith(parts[1]) != null) {
                 throw new IllegalArgumentException("position");
             }
             Instant at = Instant.parse(parts[0]);
-            if (!QueryParams.storable(at)) {
-                throw new IllegalArgumentException("instant out of range");
+            if (!QueryParams.withinStorableRange(at)) {
+                throw new IllegalArgumentException("time");
             }
             return new Cursor(at, parts[1], offset);
         } catch (IllegalArgumentException | DateTimeParseException e) {

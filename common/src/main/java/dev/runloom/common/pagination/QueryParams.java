@@ -15,13 +15,6 @@ import java.util.Set;
  * these parse them leniently and answer a 400 problem that names the parameter when they can't.
  */
 public final class QueryParams {
-    /**
-     * The instants a request may carry: years 0001 to 9999. Beyond them an instant parses but cannot be
-     * bound as a SQL timestamp (and is meaningless as a filter), so it is the client's 400, not a 500.
-     */
-    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
-
     private QueryParams() {
     }
 
@@ -56,24 +49,27 @@ public final class QueryParams {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        Instant instant;
+        Instant parsed;
         try {
-            instant = Instant.parse(raw.trim());
+            parsed = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
             try {
-                instant = LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+                parsed = LocalDate.parse(raw.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e2) {
                 throw ProblemException.invalidParameter(name, "must be an ISO-8601 timestamp such as 2024-06-10T15:45:30Z");
             }
         }
-        if (!storable(instant)) {
-            throw ProblemException.invalidParameter(name, "must be between years 0001 and 9999");
+        if (!withinStorableRange(parsed)) {
+            throw ProblemException.invalidParameter(name, "must be between 0001-01-01 and 9999-12-31");
         }
-        return instant;
+        return parsed;
     }
 
-    /** Whether an instant lies within {@link #EARLIEST} and {@link #LATEST}. */
-    public static boolean storable(Instant instant) {
+    /** Years 1 to 9999: what a client can mean, and well inside what PostgreSQL's timestamptz holds. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    public static boolean withinStorableRange(Instant instant) {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 

@@ -69,7 +69,10 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
                     .toList();
         }
         return context.getErrors().stream()
-                .map(e -> new Problem.FieldError(e.getPath().orElse(""), clean(e.getMessage())))
+                .map(e -> new Problem.FieldError(
+                        // "Failed to convert argument [body] …": the path is the controller's parameter, not a field
+                        e.getMessage() != null && CONVERSION_PREFIX.matcher(e.getMessage()).lookingAt() ? "" : e.getPath().orElse(""),
+                        clean(e.getMessage())))
                 .toList();
     }
 
@@ -84,8 +87,21 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             return "";
         }
         String withStart = START_MARKER.matcher(message).replaceAll("(opened at line $1, column $2)");
-        return PARSER_LOCATION.matcher(withStart).replaceAll("").replace("REDACTED", "").trim();
+        String sentence = PARSER_LOCATION.matcher(withStart).replaceAll("").replace("REDACTED", "").trim();
+        sentence = CONVERSION_PREFIX.matcher(sentence).replaceFirst("");
+        // a client never needs to know the Java types or parser features behind its request
+        sentence = JAVA_TYPE.matcher(sentence).replaceAll("value");
+        return FEATURE_HINT.matcher(sentence).replaceAll("").trim();
     }
+
+    /** Micronaut's wrapper around a body conversion failure: names the controller parameter, not the field. */
+    private static final Pattern CONVERSION_PREFIX = Pattern.compile(
+            "Failed to convert argument \\[[^\\]]*\\] for value \\[[^\\]]*\\](?: due to:)?\\s*");
+    /** "[class dev.runloom.x.Y]", "java.lang.String", "Y$Z": fully qualified Java names. */
+    private static final Pattern JAVA_TYPE = Pattern.compile(
+            "\\[?(?:class |interface |enum |record )?(?:[a-z_][\\w$]*\\.){2,}[A-Za-z_][\\w$]*\\]?");
+    /** Jackson's advice "(to accept, enable `JsonReadFeature.X`)" and similar. */
+    private static final Pattern FEATURE_HINT = Pattern.compile("\\s*\\([^()]*(?:Feature|feature)[^()]*\\)");
 
     /** Syntax errors (the body is not JSON at all) versus JSON of the wrong shape or types. */
     private static String bodyFailureCode(Throwable cause) {

@@ -23,11 +23,19 @@ import java.util.List;
  * The short-lived signed token the gateway (or a service calling another) attaches to every
  * internal request. HMAC-SHA256 over a secret shared by the platform's services; a service never
  * trusts a tenant it did not find in a valid token.
+ *
+ * <p>A token is accepted only when it is complete and fresh: algorithm HS256, issuer {@code runloom},
+ * a non-blank organization ({@code org}), user ({@code sub}) and a {@code scopes} list, an issue time
+ * and an expiry no more than {@link #LIFETIME} apart (a token signed with a longer life is refused
+ * even if its signature is good) and not in the future beyond {@link #CLOCK_SKEW}.
  */
 @Singleton
 public class InternalTokens {
     public static final String HEADER = "X-Runloom-Internal-Token";
-    private static final Duration LIFETIME = Duration.ofMinutes(2);
+    /** Long enough for one internal call, short enough that a leaked token is soon worthless. */
+    public static final Duration LIFETIME = Duration.ofSeconds(60);
+    /** Replicas' clocks may disagree this much. */
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     private static final String ISSUER = "runloom";
 
     private final byte[] secret;
@@ -40,6 +48,9 @@ public class InternalTokens {
     }
 
     public String sign(Tenant tenant) {
+        if (blank(tenant.organizationId()) || blank(tenant.userId()) || tenant.scopes() == null) {
+            throw new IllegalArgumentException("an internal token needs an organization, a user and scopes");
+        }
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
@@ -61,19 +72,32 @@ public class InternalTokens {
     public Tenant verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!jwt.verify(new MACVerifier(secret))) {
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(secret))) {
                 throw ProblemException.unauthorized("Internal token signature is invalid");
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (claims.getExpirationTime() == null || claims.getExpirationTime().toInstant().isBefore(Instant.now())
-                    || !ISSUER.equals(claims.getIssuer())) {
-                throw ProblemException.unauthorized("Internal token is expired or not issued by Runloom");
+            Instant now = Instant.now();
+            Date expires = claims.getExpirationTime();
+            Date issued = claims.getIssueTime();
+            if (expires == null || issued == null || !ISSUER.equals(claims.getIssuer())
+                    || expires.toInstant().isBefore(now)
+                    || issued.toInstant().isAfter(now.plus(CLOCK_SKEW))
+                    || Duration.between(issued.toInstant(), expires.toInstant()).compareTo(LIFETIME) > 0) {
+                throw ProblemException.unauthorized("Internal token is expired, too long-lived or not issued by Runloom");
             }
+            String org = claims.getStringClaim("org");
+            String user = claims.getSubject();
             List<String> scopes = claims.getStringListClaim("scopes");
-            return new Tenant(claims.getStringClaim("org"), claims.getSubject(),
-                    new HashSet<>(scopes == null ? List.of() : scopes));
+            if (blank(org) || blank(user) || scopes == null) {
+                throw ProblemException.unauthorized("Internal token lacks a required claim (org, sub, scopes)");
+            }
+            return new Tenant(org, user, new HashSet<>(scopes));
         } catch (ParseException | JOSEException e) {
             throw ProblemException.unauthorized("Internal token is malformed");
         }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

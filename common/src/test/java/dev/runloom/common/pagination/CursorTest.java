@@ -31,10 +31,20 @@ class CursorTest {
     }
 
     @Test
-    void roundTripAtTheEdgesOfTheInstantRange() {
+    void roundTripAtTheEdgesOfTheStorableRange() {
         for (Instant at : List.of(Instant.EPOCH, QueryParams.EARLIEST, QueryParams.LATEST, Instant.parse("1969-12-31T23:59:59Z"))) {
             Cursor cursor = new Cursor(at, "id", Cursor.MAX_OFFSET);
             assertThat(Cursor.decode(cursor.encode(), "cursor")).as(at.toString()).isEqualTo(cursor);
+        }
+    }
+
+    /** A crafted cursor must not reach the database with a time it cannot store, an overflowing offset or a NUL. */
+    @Test
+    void craftedCursorsOutOfBoundsAreRefused() {
+        for (Cursor crafted : List.of(new Cursor(Instant.MIN, "id", 0), new Cursor(Instant.MAX, "id", 0),
+                new Cursor(Instant.parse("+10000-01-01T00:00:00Z"), "id", 0), new Cursor(AT, "id", Integer.MAX_VALUE),
+                new Cursor(AT, "id", Cursor.MAX_OFFSET + 1), new Cursor(AT, "a\u0000b", 0), new Cursor(AT, "x".repeat(256), 0))) {
+            assertInvalidParameter(() -> Cursor.decode(crafted.encode(), "cursor"), "cursor");
         }
     }
 

@@ -50,14 +50,13 @@ class QueryParamsInstantTest {
         }
     }
 
+    /** Out of PostgreSQL's (and any client's) range: a 400 naming the parameter, never a 500 from the database. */
     @Test
-    void instantsNoSqlTimestampHoldsAreRejectedNamingTheParameter() {
-        for (String raw : List.of("+1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z", "0000-12-31T23:59:59Z",
-                "+10000-01-01T00:00:00Z")) {
-            assertThat(assertInvalidParameter(raw, () -> QueryParams.instantParam(raw, "from"), "from").detail())
-                    .isEqualTo("Parameter 'from' must be between years 0001 and 9999");
+    void timestampsOutsideYears1To9999AreRefused() {
+        for (String raw : List.of("+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z")) {
+            ProblemAssertions.assertInvalidParameter(() -> QueryParams.instantParam(raw, "from"), "from");
         }
-        assertThat(QueryParams.instantParam("0001-01-01T00:00:00Z", "from")).isEqualTo(QueryParams.EARLIEST);
-        assertThat(QueryParams.instantParam("9999-12-31", "to")).isEqualTo(Instant.parse("9999-12-31T00:00:00Z"));
+        assertThat(QueryParams.instantParam("9999-12-31T23:59:59Z", "to")).isNotNull();
+        assertThat(QueryParams.instantParam("0001-01-01", "from")).isEqualTo(QueryParams.EARLIEST);
     }
 }

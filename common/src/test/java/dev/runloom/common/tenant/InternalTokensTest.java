@@ -80,7 +80,37 @@ class InternalTokensTest {
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.HS256);
         assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("runloom");
         Instant expires = jwt.getJWTClaimsSet().getExpirationTime().toInstant();
-        assertThat(expires).isBetween(before.plus(Duration.ofSeconds(60)), Instant.now().plus(Duration.ofMinutes(5)));
+        // JWT times are whole seconds
+        assertThat(expires).isBetween(before.plus(Duration.ofSeconds(59)), Instant.now().plus(Duration.ofSeconds(61)));
+    }
+
+    /** A token must carry every claim: org, sub and scopes; without the org it is no tenant at all. */
+    @Test
+    void tokenMissingAClaimIsRejected() throws Exception {
+        for (String missing : List.of("org", "sub", "scopes", "iat")) {
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("runloom")
+                    .expirationTime(Date.from(Instant.now().plusSeconds(30)));
+            if (!missing.equals("org")) claims.claim("org", "org_1");
+            if (!missing.equals("sub")) claims.subject("usr_1");
+            if (!missing.equals("scopes")) claims.claim("scopes", List.of("*"));
+            if (!missing.equals("iat")) claims.issueTime(new Date());
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+            jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+            assertUnauthorized(() -> tokens.verify(jwt.serialize()));
+        }
+        JWTClaimsSet blankOrg = new JWTClaimsSet.Builder().issuer("runloom").subject("usr_1").claim("org", " ")
+                .claim("scopes", List.of("*")).issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(30))).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), blankOrg);
+        jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        assertThat(assertUnauthorized(() -> tokens.verify(jwt.serialize())).detail()).contains("claim");
+        assertThatThrownBy(() -> tokens.sign(new Tenant(null, "u", Set.of()))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Signed with the right secret but valid for an hour: more than an internal call needs, refused. */
+    @Test
+    void longLivedTokenIsRejected() throws Exception {
+        String token = craft(SECRET, JWSAlgorithm.HS256, "runloom", Instant.now().plus(Duration.ofHours(1)));
+        assertThat(assertUnauthorized(() -> tokens.verify(token)).detail()).contains("too long-lived");
     }
 
     @Test

@@ -44,6 +44,8 @@ final class ChildService {
         return process == null ? -1 : process.pid();
     }
 
+    static final String LOOPBACK = "127.0.0.1";
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
@@ -60,6 +62,9 @@ final class ChildService {
         // the environment starts as the launcher's own (RUNLOOM_MODELS_* provider settings and keys pass through)
         builder.environment().putAll(env);
         builder.environment().put(spec.envPrefix() + "_PORT", Integer.toString(port));
+        // a closed interior: locally every service, the gateway included, listens on loopback only
+        // (Micronaut reads MICRONAUT_SERVER_HOST as micronaut.server.host)
+        builder.environment().put("MICRONAUT_SERVER_HOST", LOOPBACK);
         process = builder.start();
     }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * SIGTERM. Environment: {@code RUNLOOM_PORT} (gateway port, default 8080), {@code RUNLOOM_DATA_DIR}
  * (default {@code ./.runloom-data}), {@code RUNLOOM_API_KEY} (otherwise a key is generated once and
  * kept in the data directory), {@code RUNLOOM_ORG_ID} (default {@code org_local}).
+ * {@code ./runloom admin create-org <name>} asks the running platform for a new organization and its
+ * first key (see {@link AdminCommand}).
  */
 public final class LocalLauncher {
     private LocalLauncher() {
@@ -18,9 +20,13 @@ public final class LocalLauncher {
         Path home = Path.of(System.getProperty("runloom.home", ".")).toAbsolutePath().normalize();
         Path dataDir = Path.of(env("RUNLOOM_DATA_DIR", home.resolve(".runloom-data").toString())).toAbsolutePath();
         int port = Integer.parseInt(env("RUNLOOM_PORT", "8080"));
+        if (args.length > 0 && args[0].equals("admin")) {
+            System.exit(AdminCommand.run(args, dataDir, port));
+            return;
+        }
         String key = System.getenv("RUNLOOM_API_KEY");
         if (key == null || key.isBlank()) {
-            java.nio.file.Files.createDirectories(dataDir);
+            LocalPlatform.ownerOnlyDirectory(dataDir);
             key = "rt_live_" + LocalPlatform.persistentSecret(dataDir.resolve("api-key"));
         }
         LocalPlatform.ApiKey apiKey = new LocalPlatform.ApiKey(key, env("RUNLOOM_ORG_ID", "org_local"));

@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -70,12 +73,15 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        Path data = options.dataDir();
-        Path logs = Files.createDirectories(data.resolve("logs"));
-        postgres = EmbeddedPostgres.start(Files.createDirectories(data.resolve("postgres")), 0, true);
-        kafka = EmbeddedKafka.start(Files.createDirectories(data.resolve("kafka")), 0);
+        Path data = ownerOnlyDirectory(options.dataDir());
+        Path logs = ownerOnlyDirectory(data.resolve("logs"));
+        postgres = EmbeddedPostgres.start(ownerOnlyDirectory(data.resolve("postgres")), 0, true);
+        kafka = EmbeddedKafka.start(ownerOnlyDirectory(data.resolve("kafka")), 0);
         Map<String, String> env = new HashMap<>(options.serviceEnvironment());
         env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
+        // API keys are stored as HMACs under their own secret; the admin key opens POST /v1/admin/organizations
+        env.put("RUNLOOM_API_KEY_SECRET", persistentSecret(data.resolve("api-key-secret")));
+        env.put("RUNLOOM_ADMIN_KEY", adminKey(data));
         env.put("RUNLOOM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("RUNLOOM_DB_USER", postgres.username());
         env.put("RUNLOOM_DB_PASSWORD", postgres.password());
@@ -123,7 +129,12 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     public String gatewayUrl() {
-        return "http://localhost:" + gateway.port();
+        return "http://" + ChildService.LOOPBACK + ":" + gateway.port();
+    }
+
+    /** The HTTP port of every service JVM, the gateway's included. */
+    List<Integer> servicePorts() {
+        return children.stream().map(ChildService::port).toList();
     }
 
     /** The embedded PostgreSQL, for tools that load or inspect a service's database directly (benchmarks). */
@@ -163,19 +174,48 @@ public final class LocalPlatform implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    /** Reads a secret from the data directory, creating it on first start so restarts keep it. */
+    /**
+     * Reads a secret from the data directory, creating it on first start so restarts keep it. The
+     * file is readable by its owner only (0600): anyone who can read the internal secret can sign
+     * tokens for any organization. A file left by an older version with wider permissions is narrowed.
+     */
     static String persistentSecret(Path file) {
         try {
+            ownerOnlyDirectory(file.getParent());
             if (Files.exists(file)) {
+                ownerOnly(file, OWNER_ONLY_FILE);
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             }
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // created 0600 from the start, never world-readable for an instant
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
             Files.writeString(file, secret, StandardCharsets.UTF_8);
             return secret;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The operator's admin key, kept (0600) in the data directory: {@code ./runloom admin create-org} reads it. */
+    static String adminKey(Path dataDir) {
+        return "rt_live_" + persistentSecret(dataDir.resolve("admin-key"));
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    /** Creates the directory if needed and makes it the owner's alone (0700): logs and data hold tenants' data. */
+    static Path ownerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ownerOnly(dir, OWNER_ONLY_DIRECTORY);
+        return dir;
+    }
+
+    private static void ownerOnly(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (!Files.getPosixFilePermissions(path).equals(permissions)) {
+            Files.setPosixFilePermissions(path, permissions);
         }
     }
 

@@ -78,6 +78,43 @@ class PlatformEndToEndTest {
         modelProvider.close();
     }
 
+    /**
+     * A closed interior: every service JVM (gateway included) listens on 127.0.0.1 only, read from the
+     * kernel's socket table (no traffic to any other address), and the secrets are the owner's alone.
+     */
+    @Test
+    @Order(0)
+    void servicesListenOnLoopbackAndSecretsAreOwnerOnly() throws Exception {
+        List<String> listening = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!java.nio.file.Files.exists(file)) {
+                continue;
+            }
+            for (String line : java.nio.file.Files.readAllLines(file).subList(1, java.nio.file.Files.readAllLines(file).size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f[3].equals("0A")) { // LISTEN
+                    listening.add(f[1]);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(listening.isEmpty(), "no /proc/net/tcp on this system");
+        for (int port : platform.servicePorts()) {
+            String hexPort = String.format(":%04X", port);
+            List<String> addresses = listening.stream().filter(a -> a.endsWith(hexPort)).toList();
+            assertThat(addresses).as("listening sockets of port " + port).isNotEmpty()
+                    // 127.0.0.1 in /proc/net/tcp, or as the v4-mapped ::ffff:127.0.0.1 in tcp6; never 0.0.0.0 / ::
+                    .allSatisfy(a -> assertThat(a).isIn("0100007F" + hexPort,
+                            "0000000000000000FFFF00000100007F" + hexPort));
+        }
+        for (String secret : List.of("internal-secret", "postgres/runloom-superuser-password")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(dataDir.resolve(secret)))).as(secret).isEqualTo("rw-------");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+    }
+
     @Test
     @Order(1)
     void recordsFlowsSchedulesAndAgentsEndToEnd() {

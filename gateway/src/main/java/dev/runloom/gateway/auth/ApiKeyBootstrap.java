@@ -64,21 +64,23 @@ public class ApiKeyBootstrap {
             return;
         }
         if (entry.getOrganizationId() == null || entry.getOrganizationId().isBlank()) {
-            throw new IllegalStateException("API key " + ApiKeys.displayPrefix(key)
-                    + "… in runloom.gateway.api-keys has no organization-id");
+            // never any part of the key in logs or errors: the entry is named by its name
+            throw new IllegalStateException("API key '" + entry.getName() + "' in runloom.gateway.api-keys has no organization-id");
         }
         if (!ApiKeys.looksLikeKey(key)) {
-            LOG.warn("configured API key {}… is not of the form rt_live_<32+ url-safe chars>; accepted anyway",
-                    ApiKeys.displayPrefix(key));
+            // such a key would be refused at the door anyway (malformed keys are never looked up)
+            LOG.error("configured API key for organization {} is not of the form rt_live_|rt_test_ + 32-128 url-safe"
+                    + " characters; skipped", entry.getOrganizationId());
+            return;
         }
         String userId = entry.getUserId() == null || entry.getUserId().isBlank() ? "user_local" : entry.getUserId();
         String name = entry.getName() == null || entry.getName().isBlank() ? "configured" : entry.getName();
         List<String> scopes = entry.getScopes() == null ? List.of("*") : entry.getScopes();
         ApiKey stored = service.register(key, entry.getOrganizationId(), userId, name, scopes);
         if (stored.revoked()) {
-            LOG.warn("configured API key {}… ({}) is revoked and will be refused", stored.keyPrefix(), stored.id());
+            LOG.warn("configured API key {} is revoked and will be refused", stored.id());
         } else {
-            LOG.info("API key {}… ready for organization {}", stored.keyPrefix(), stored.organizationId());
+            LOG.info("API key {} ready for organization {}", stored.id(), stored.organizationId());
         }
     }
 }

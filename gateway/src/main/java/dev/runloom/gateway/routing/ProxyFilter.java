@@ -40,9 +40,10 @@ import java.util.UUID;
  * service's answer (status, headers, body — problems included) comes back untouched and streamed
  * (SSE included). Request bodies with a Content-Length stream through; a chunked one is first received
  * whole, within {@code micronaut.server.max-request-buffer-size} (1 MiB) — except on the streamed
- * upload paths ({@link #UPLOAD_PATHS}), whose bodies always stream, up to {@code micronaut.server.max-request-size}. The caller's credentials stay here: the service gets a short-lived signed internal token
- * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it never proceeds to
- * a local route, the gateway has none under {@code /v1}.
+ * upload paths ({@link #UPLOAD_PATHS}), whose bodies always stream, up to {@code micronaut.server.max-request-size}.
+ * The caller's credentials stay here: the service gets a short-lived signed internal token
+ * naming the organization instead. Runs last, after {@link ApiKeyAuthFilter}; it proceeds to a local
+ * route only for the gateway's own resources ({@link #servedHere}).
  */
 @Filter("/v1/**")
 public class ProxyFilter implements HttpServerFilter {
@@ -75,6 +76,9 @@ public class ProxyFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        if (servedHere(request.getUri().getRawPath())) {
+            return chain.proceed(request);
+        }
         Optional<Tenant> tenant = request.getAttribute(ApiKeyAuthFilter.TENANT_ATTRIBUTE, Tenant.class);
         if (tenant.isEmpty()) {
             // only reachable if the auth filter was disabled or reordered: fail closed
@@ -110,6 +114,16 @@ public class ProxyFilter implements HttpServerFilter {
         return forward(request, route.get(), tenant.get(), requestId);
     }
 
+    /** The gateway's own {@code /v1} resources: API keys and the admin door. Everything else is a service's. */
+    public static boolean servedHere(String rawPath) {
+        for (String prefix : new String[]{"/v1/api-keys", "/v1/admin"}) {
+            if (rawPath.equals(prefix) || rawPath.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Flux<MutableHttpResponse<?>> forward(HttpRequest<?> request, ServiceRoutes.Route route, Tenant tenant,
                                                  String requestId) {
         MutableHttpRequest<?> forwarded = request.mutate().uri(target(route.baseUrl(), request.getUri()));
@@ -139,6 +153,13 @@ public class ProxyFilter implements HttpServerFilter {
                     request.getPath(), requestId);
             response = problem(Problem.of(504, "Gateway Timeout", "upstream_timeout",
                     "The " + route.service() + " did not answer in time", true));
+        } else if (clientGone(request, error)) {
+            // the caller hung up (or stopped sending its body): nothing is wrong with the service
+            LOG.info("client closed the connection before {} answered {} {} (request {})", route.service(),
+                    request.getMethodName(), request.getPath(), requestId);
+            // never delivered (nobody is listening); a 4xx so no proxy in front counts it as a server error
+            response = problem(Problem.of(400, "Bad Request", "client_closed_request",
+                    "The client closed the connection", false));
         } else {
             LOG.warn("{} unreachable for {} {} (request {}): {}", route.service(), request.getMethodName(),
                     request.getPath(), requestId, error.toString());
@@ -146,6 +167,22 @@ public class ProxyFilter implements HttpServerFilter {
                     "The " + route.service() + " is unavailable; retry shortly", true));
         }
         return response.header(REQUEST_ID_HEADER, requestId);
+    }
+
+    /** Whether the failure is the caller's doing: its connection is gone, or its body was dropped mid-way. */
+    private static boolean clientGone(HttpRequest<?> request, Throwable error) {
+        if (find(error, ByteBody.BodyDiscardedException.class) != null) {
+            return true;
+        }
+        // an I/O failure the HTTP client did not raise comes from our side of the exchange: the
+        // caller's connection (e.g. "Connection reset" while its body was still streaming in);
+        // every failure of the service's connection reaches us as an HttpClientException
+        if (find(error, io.micronaut.http.client.exceptions.HttpClientException.class) == null
+                && find(error, java.io.IOException.class) != null) {
+            return true;
+        }
+        return request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty
+                && !netty.getChannelHandlerContext().channel().isActive();
     }
 
     private static boolean tooLarge(Throwable error) {

@@ -7,6 +7,7 @@ import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.schedules.scheduler.ScheduleFirer;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -55,8 +56,13 @@ public class ScheduleRunsController {
         return new Paged<>(page.data().stream().map(ScheduleRunResponse::from).toList(), page.pagination());
     }
 
+    /** An action without parameters: no body, or an empty JSON object; anything else is refused, not ignored. */
     @Post("/{id}/run")
-    public RunStartedResponse runNow(Tenant tenant, @PathVariable String id) {
+    public RunStartedResponse runNow(Tenant tenant, @PathVariable String id,
+                                     @Nullable @Body java.util.Map<String, Object> body) {
+        if (body != null && !body.isEmpty()) {
+            throw ProblemException.validation("body: this action takes no fields; send no body or {}");
+        }
         return RunStartedResponse.from(firer.fireNow(tenant.organizationId(), id));
     }
 
