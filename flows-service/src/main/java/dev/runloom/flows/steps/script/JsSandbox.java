@@ -119,13 +119,7 @@ public class JsSandbox {
         } catch (IOException e) {
             throw new ScriptException("the variables could not be given to the script as JSON: " + e.getMessage());
         }
-        Context context = Context.newBuilder("js")
-                .engine(engine)
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(OutputStream.nullOutputStream())
-                .err(OutputStream.nullOutputStream())
-                .option("sandbox.MaxCPUTime", cpuLimit.toMillis() + "ms")
-                .build();
+        Context context = newContext().option("sandbox.MaxCPUTime", cpuLimit.toMillis() + "ms").build();
         Running watch = new Running(System.nanoTime());
         running.put(context, watch);
         String result;
@@ -152,8 +146,7 @@ public class JsSandbox {
 
     private Source parse(String wrapped, String original) {
         Source source = Source.newBuilder("js", wrapped, "script").cached(true).buildLiteral();
-        Context context = Context.newBuilder("js").engine(engine).sandbox(SandboxPolicy.CONSTRAINED)
-                .out(OutputStream.nullOutputStream()).err(OutputStream.nullOutputStream()).build();
+        Context context = newContext().build();
         try {
             context.parse(source);
             return source;
@@ -162,6 +155,22 @@ public class JsSandbox {
         } finally {
             closeQuietly(context);
         }
+    }
+
+    /**
+     * A context of the shared engine, CONSTRAINED, without the shell-style globals GraalJS adds
+     * ({@code load}, {@code print}, {@code console}); {@code Polyglot} stays but is powerless, the
+     * policy denies polyglot access. Scripts get plain ECMAScript and nothing else.
+     */
+    private Context.Builder newContext() {
+        return Context.newBuilder("js")
+                .engine(engine)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .option("js.load", "false")
+                .option("js.print", "false")
+                .option("js.console", "false");
     }
 
     /**
@@ -249,7 +258,7 @@ public class JsSandbox {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         watchdog.shutdownNow();
         try {
             engine.close(true);
