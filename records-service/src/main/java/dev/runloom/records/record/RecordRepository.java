@@ -79,4 +79,81 @@ public abstract class RecordRepository implements GenericRepository<Record, Stri
         return sql.list("SELECT " + COLUMNS + " FROM records" + where.sql() + " ORDER BY id LIMIT ?", Record.class,
                 where.paramsThen(limit));
     }
+
+    // --- internal writes of flow steps (InternalRecordWritesController) ---
+
+    /** Claims an idempotency key in this transaction; false when an earlier write holds it (waits for one in flight). */
+    public boolean claimWriteReceipt(String organizationId, String key, Instant at) {
+        return sql.update("""
+                INSERT INTO record_write_receipts (organization_id, idempotency_key, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (organization_id, idempotency_key) DO NOTHING""", organizationId, key, at) == 1;
+    }
+
+    public void completeWriteReceipt(String organizationId, String key, String recordId, boolean created) {
+        sql.update("UPDATE record_write_receipts SET record_id = ?, created = ? WHERE organization_id = ? AND idempotency_key = ?",
+                recordId, created, organizationId, key);
+    }
+
+    public Optional<RecordWriteReceipt> findWriteReceipt(String organizationId, String key) {
+        return sql.first("SELECT record_id, created FROM record_write_receipts WHERE organization_id = ? AND idempotency_key = ?",
+                row -> new RecordWriteReceipt(row.string("record_id"), row.bool("created")), organizationId, key);
+    }
+
+    public Optional<Record> findByName(String organizationId, String type, String name) {
+        return sql.list("SELECT " + COLUMNS + " FROM records WHERE organization_id = ? AND type = ? AND name = ?",
+                Record.class, organizationId, type, name).stream().findFirst();
+    }
+
+    /** Locks the row: concurrent updates of one record apply one after the other. */
+    public Optional<Record> findForUpdate(String organizationId, String id) {
+        return sql.list("SELECT " + COLUMNS + " FROM records WHERE organization_id = ? AND id = ? FOR UPDATE",
+                Record.class, organizationId, id).stream().findFirst();
+    }
+
+    /** The newest record of the type matching the filter (and the name, when given). */
+    public Optional<Record> findFirstMatching(String organizationId, @Nullable String type, @Nullable String name,
+                                              @Nullable RecordFilter filter) {
+        Where where = Where.of("organization_id = ?", organizationId).andIfPresent("type = ?", type)
+                .andIfPresent("name = ?", name);
+        if (filter != null && filter.field() != null) {
+            String field = filter.field();
+            String column = field.equals("name") || field.equals("id") ? field : null;
+            String key = field.startsWith("metadata.") ? field.substring("metadata.".length()) : field;
+            String text = filter.value() == null ? null : String.valueOf(filter.value());
+            String number = "CASE WHEN jsonb_typeof(metadata -> ?) = 'number' THEN (metadata ->> ?)::numeric END";
+            where = switch (filter.op() == null ? "eq" : filter.op()) {
+                case "neq" -> column != null ? where.and(column + " <> ?", text)
+                        : where.and("(metadata ->> ?) IS DISTINCT FROM ?", key, text);
+                case "contains" -> column != null ? where.and(column + " ILIKE ?", like(text))
+                        : where.and("(metadata ->> ?) ILIKE ?", key, like(text));
+                case "gt" -> where.and(number + " > ?", key, key, numeric(filter.value()));
+                case "gte" -> where.and(number + " >= ?", key, key, numeric(filter.value()));
+                case "lt" -> where.and(number + " < ?", key, key, numeric(filter.value()));
+                case "lte" -> where.and(number + " <= ?", key, key, numeric(filter.value()));
+                case "exists" -> column != null ? where : where.and("jsonb_exists(metadata, ?)", key);
+                default -> column != null ? where.and(column + " = ?", text) : where.and("(metadata ->> ?) = ?", key, text);
+            };
+        }
+        return sql.list("SELECT " + COLUMNS + " FROM records" + where.sql() + " ORDER BY created_at DESC, id DESC LIMIT 1",
+                Record.class, where.params()).stream().findFirst();
+    }
+
+    public void updateMetadata(String organizationId, String id, Map<String, Object> metadata, Instant at,
+                               dev.runloom.common.jdbc.JsonColumns json) {
+        sql.update("UPDATE records SET metadata = CAST(? AS jsonb), updated_at = ? WHERE organization_id = ? AND id = ?",
+                json.param(metadata), at, organizationId, id);
+    }
+
+    private static String like(@Nullable String text) {
+        String escaped = text == null ? "" : text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return "%" + escaped + "%";
+    }
+
+    private static java.math.BigDecimal numeric(@Nullable Object value) {
+        try {
+            return new java.math.BigDecimal(String.valueOf(value));
+        } catch (NumberFormatException e) {
+            throw dev.runloom.common.problem.ProblemException.validation("where.value must be a number for this op");
+        }
+    }
 }
