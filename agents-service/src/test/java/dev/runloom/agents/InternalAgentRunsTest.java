@@ -52,7 +52,7 @@ class InternalAgentRunsTest {
 
         api.post("/internal/agents/" + agentId + "/runs", Map.of("message", "hi"), ORG_A).assertProblem(400, "validation_failed");
         api.post("/internal/agents/" + agentId + "/runs", Map.of("idempotencyKey", "k2"), ORG_A).assertProblem(400, "validation_failed");
-        api.post("/internal/agents/" + agentId + "/runs", Map.of("idempotencyKey", "k2", "message", java.util.List.of("a")), ORG_A).assertProblem(400);
+        api.post("/internal/agents/" + agentId + "/runs", "{\"idempotencyKey\": \"k2\", \"message\": {\"x\": 1}}", ORG_A).assertProblem(400);
         api.post("/internal/agents/" + agentId + "/runs", Map.of("idempotencyKey", "k2", "message", "hi"), null).assertProblem(401);
     }
 }
