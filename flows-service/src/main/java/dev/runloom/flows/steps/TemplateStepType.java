@@ -61,7 +61,9 @@ public class TemplateStepType implements StepType {
             }
         }
         Map<String, Object> normalized = new LinkedHashMap<>(config);
-        normalized.put(OUTPUT_FORMAT, outputFormat.value());
+        if (format != null) {
+            normalized.put(OUTPUT_FORMAT, outputFormat.value());
+        }
         normalized.put(StepConfig.OUTPUT_VARIABLE, StepConfig.outputVariable(config, stepName, label));
         return normalized;
     }

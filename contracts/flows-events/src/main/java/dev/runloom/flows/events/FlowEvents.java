@@ -29,7 +29,7 @@ public final class FlowEvents implements EventCatalog {
             BATCHES, BatchStartedV1.class, "A batch (run-on-record-type or a schedule run) started.");
     public static final EventType<BatchCompletedV1> BATCH_COMPLETED = EventType.of("runloom.flows.batch.completed.v1",
             BATCHES, BatchCompletedV1.class, "Every record of a batch was processed, or the batch could not start.");
-    public static final EventType<CustomEventV1> CUSTOM_EVENT = EventType.of("runloom.flows.custom-event.v1",
+    public static final EventType<CustomEventV1> CUSTOM_EVENT = EventType.of("runloom.flows.custom-event.published.v1",
             CUSTOM_EVENTS, CustomEventV1.class, "A flow's send-event step published its data.");
 
     @Override

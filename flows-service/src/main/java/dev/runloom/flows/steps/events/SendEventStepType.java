@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code send-event}: publishes {@code data} (any JSON, strings Liquid-rendered) or the value of
- * {@code sourceVariable} as a {@code runloom.flows.custom-event.v1} CloudEvent on
+ * {@code sourceVariable} as a {@code runloom.flows.custom-event.published.v1} CloudEvent on
  * {@code runloom.flows.custom-events.v1} (key and {@code runloomorg} = the organization, subject =
  * {@code eventType}). The output is what was sent. docs/events.md describes the topic.
  */

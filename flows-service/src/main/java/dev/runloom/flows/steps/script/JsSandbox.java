@@ -22,7 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -58,16 +61,19 @@ public class JsSandbox {
         thread.setDaemon(true);
         return thread;
     });
+    private final ExecutorService platformThreads;
     private long lastCollectionNanos;
 
     public JsSandbox(JsonMapper json,
                      @Value("${runloom.flows.scripts.cpu-limit:1s}") Duration cpuLimit,
                      @Value("${runloom.flows.scripts.wall-limit:5s}") Duration wallLimit,
-                     @Value("${runloom.flows.scripts.heap-limit-fraction:0.6}") double heapFraction) {
+                     @Value("${runloom.flows.scripts.heap-limit-fraction:0.6}") double heapFraction,
+                     @Value("${runloom.flows.scripts.threads:16}") int threads) {
         this.json = json;
         this.cpuLimit = cpuLimit;
         this.wallLimit = wallLimit;
         this.heapFraction = heapFraction;
+        this.platformThreads = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("js-sandbox-", 0).factory());
         this.engine = Engine.newBuilder("js")
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
@@ -113,6 +119,33 @@ public class JsSandbox {
      * @throws ScriptException when it throws, runs too long or uses too much memory
      */
     public @Nullable Object run(JsScript script, Map<String, Object> variables) {
+        return onPlatformThread(() -> runHere(script, variables));
+    }
+
+    /**
+     * The engine measures CPU time per thread, which the JVM does not do for virtual threads (the
+     * blocking executor's): from one, polyglot work runs on a platform thread of our own.
+     */
+    private <T> T onPlatformThread(java.util.function.Supplier<T> work) {
+        if (!Thread.currentThread().isVirtual()) {
+            return work.get();
+        }
+        Future<T> result = platformThreads.submit(work::get);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ScriptException("the script failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ScriptException("the script was interrupted");
+        }
+    }
+
+    private @Nullable Object runHere(JsScript script, Map<String, Object> variables) {
         String input;
         try {
             input = new String(json.writeValueAsBytes(variables), StandardCharsets.UTF_8);
@@ -145,6 +178,10 @@ public class JsSandbox {
     }
 
     private Source parse(String wrapped, String original) {
+        return onPlatformThread(() -> parseHere(wrapped));
+    }
+
+    private Source parseHere(String wrapped) {
         Source source = Source.newBuilder("js", wrapped, "script").cached(true).buildLiteral();
         Context context = newContext().build();
         try {
@@ -260,6 +297,7 @@ public class JsSandbox {
     @PreDestroy
     public void close() {
         watchdog.shutdownNow();
+        platformThreads.shutdownNow();
         try {
             engine.close(true);
         } catch (RuntimeException e) {

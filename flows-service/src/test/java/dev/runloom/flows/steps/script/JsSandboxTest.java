@@ -24,7 +24,7 @@ class JsSandboxTest {
 
     @BeforeAll
     static void start() {
-        sandbox = new JsSandbox(JsonMapper.createDefault(), Duration.ofSeconds(1), Duration.ofSeconds(5), 0.6);
+        sandbox = new JsSandbox(JsonMapper.createDefault(), Duration.ofSeconds(1), Duration.ofSeconds(5), 0.6, 4);
     }
 
     @AfterAll
@@ -78,6 +78,25 @@ class JsSandboxTest {
                 .isInstanceOf(ScriptException.class).hasMessageContaining("CPU time");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
         assertThat(sandbox.run(sandbox.script("1 + 1"), VARIABLES)).isEqualTo(2);
+    }
+
+    @Test
+    void scriptsCalledFromVirtualThreadsKeepTheirCpuLimit() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+          try {
+            assertThatThrownBy(() -> sandbox.script("return {")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("syntax error");
+            assertThatThrownBy(() -> sandbox.run(sandbox.script("while (true) {}"), VARIABLES))
+                    .isInstanceOf(ScriptException.class).hasMessageContaining("CPU time");
+            assertThat(sandbox.run(sandbox.script("input.summary"), VARIABLES)).isEqualTo("hello");
+          } catch (Throwable t) {
+            failure.set(t);
+          }
+        });
+        caller.join(10_000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
     }
 
     @Test
