@@ -85,7 +85,7 @@ public class JsSandbox {
 
     /** Parses an expression ({@code when}, {@code condition}). @throws ScriptException naming the syntax error */
     public JsScript expression(String expression) {
-        return new JsScript(parse(wrapExpression(expression), expression), true);
+        return new JsScript(parse(wrapExpression(expression)), true);
     }
 
     /**
@@ -94,9 +94,9 @@ public class JsSandbox {
      */
     public JsScript script(String script) {
         try {
-            return new JsScript(parse(wrapExpression(script), script), true);
+            return new JsScript(parse(wrapExpression(script)), true);
         } catch (ScriptException notAnExpression) {
-            return new JsScript(parse(wrapBody(script), script), false);
+            return new JsScript(parse(wrapBody(script)), false);
         }
     }
 
@@ -177,7 +177,7 @@ public class JsSandbox {
         }
     }
 
-    private Source parse(String wrapped, String original) {
+    private Source parse(String wrapped) {
         return onPlatformThread(() -> parseHere(wrapped));
     }
 
