@@ -8,10 +8,7 @@ import java.util.Map;
 public record NewStep(@Nullable String id, @Nullable String type, @Nullable String name, @Nullable Integer order,
                       @Nullable Boolean enabled, @Nullable Map<String, Object> config, @Nullable String when) {
 
-    @io.micronaut.core.annotation.Creator
-    public NewStep {
-    }
-
+    /** Without {@code when}. */
     public NewStep(@Nullable String id, @Nullable String type, @Nullable String name, @Nullable Integer order,
                    @Nullable Boolean enabled, @Nullable Map<String, Object> config) {
         this(id, type, name, order, enabled, config, null);

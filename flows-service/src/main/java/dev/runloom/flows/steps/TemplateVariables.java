@@ -19,7 +19,7 @@ final class TemplateVariables {
     private static final Pattern DEFINED = Pattern.compile(
             "\\{%-?\\s*(?:assign|capture|increment|decrement)\\s+([A-Za-z_][\\w-]*)|\\{%-?\\s*for\\s+([A-Za-z_][\\w-]*)\\s+in");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "contains", "in", "true", "false", "nil", "null",
-            "empty", "blank", "forloop", "tablerowloop", "limit", "offset", "reversed", "with", "as", "by", "cols");
+            "empty", "blank", "forloop", "tablerowloop", "reversed", "with", "as", "by");
     private static final Set<String> EXPRESSION_TAGS = Set.of("if", "elsif", "unless", "case", "when", "for", "assign",
             "tablerow", "cycle");
 
@@ -60,7 +60,9 @@ final class TemplateVariables {
     private static void collect(String expression, Set<String> into) {
         String withoutStrings = STRINGS.matcher(expression).replaceAll(" ");
         // filters: "x | append: y" — the filter name after '|' is not a variable, its arguments are
-        String withoutFilterNames = withoutStrings.replaceAll("\\|\\s*[A-Za-z_][\\w-]*", "| ");
+        String withoutFilterNames = withoutStrings.replaceAll("\\|\\s*[A-Za-z_][\\w-]*", "| ")
+                // named parameters ("limit: 5", "offset: n") are not variables, their values may be
+                .replaceAll("[A-Za-z_][\\w-]*\\s*:", " ");
         Matcher m = IDENTIFIER.matcher(withoutFilterNames);
         while (m.find()) {
             String name = m.group(1);
