@@ -102,10 +102,10 @@ class FlowsApiTest implements TestPropertyProvider {
 
         Reply unsupported = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
                 templateStep("Fine", "ok"),
-                Map.of("type", "fetch-url", "name", "Fetch page", "config", Map.of("http", Map.of("url", "http://x"))))), ORG_A);
+                Map.of("type", "send-email", "name", "Mail it", "config", Map.of("to", "a@example.com")))), ORG_A);
         unsupported.assertProblem(400, "unsupported_step_type");
-        assertThat((String) unsupported.body().get("detail")).contains("Fetch page").contains("fetch-url")
-                .contains("prompt, template");
+        assertThat((String) unsupported.body().get("detail")).contains("Mail it").contains("send-email")
+                .contains("prompt, retrieve-record, send-event, set-variable, template");
 
         Reply noTemplate = api.post("/v1/flows", Map.of("name", "F", "flowSteps", List.of(
                 Map.of("type", "template", "name", "Render", "config", Map.of("outputVariable", "x")))), ORG_A);

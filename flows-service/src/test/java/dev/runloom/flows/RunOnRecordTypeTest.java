@@ -224,7 +224,8 @@ class RunOnRecordTypeTest implements TestPropertyProvider {
     void aFailingStepFailsTheRecordAndSkipsLaterSteps() {
         String flowId = createFlow(api, FLOW_NAME, List.of(describeStep(),
                 Map.of("type", "prompt", "name", "Ask a missing model",
-                        "config", Map.of("userPrompt", "About {{_record.name}}", "model", "no-such-model")),
+                        "config", Map.of("userPrompt", "About {{_record.name}}", "model", "no-such-model",
+                                "errorHandling", Map.of("onError", "fail"))), // hard-fail: the rest is skipped
                 Map.of("type", "template", "name", "Never runs", "config", Map.of("template", "unreachable")),
                 Map.of("type", "template", "name", "Disabled", "enabled", false, "config", Map.of("template", "off"))));
 

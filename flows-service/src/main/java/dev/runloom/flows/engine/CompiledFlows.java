@@ -2,9 +2,14 @@ package dev.runloom.flows.engine;
 
 import dev.runloom.flows.flow.FlowService;
 import dev.runloom.flows.flow.FlowVersion;
+import dev.runloom.flows.steps.BranchingStep;
+import dev.runloom.flows.steps.ErrorPolicy;
+import dev.runloom.flows.steps.PreparedStep;
 import dev.runloom.flows.steps.StepDefinition;
 import dev.runloom.flows.steps.StepType;
 import dev.runloom.flows.steps.StepTypes;
+import dev.runloom.flows.steps.script.JsSandbox;
+import dev.runloom.flows.steps.script.JsScript;
 import jakarta.inject.Singleton;
 
 import java.util.Collections;
@@ -14,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Prepared flow versions, cached by version id: versions never change, so templates are parsed
- * once per version and process rather than once per record. Bounded (least recently used out).
+ * Prepared flow versions, cached by version id: versions never change, so templates are parsed and
+ * scripts compiled once per version and process rather than once per record (conditional branches too). Bounded (least recently used out).
  */
 @Singleton
 public class CompiledFlows {
@@ -23,6 +28,7 @@ public class CompiledFlows {
 
     private final StepTypes stepTypes;
     private final FlowService flows;
+    private final JsSandbox sandbox;
     private final Map<String, CompiledFlow> cache = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
@@ -31,9 +37,10 @@ public class CompiledFlows {
                 }
             });
 
-    public CompiledFlows(StepTypes stepTypes, FlowService flows) {
+    public CompiledFlows(StepTypes stepTypes, FlowService flows, JsSandbox sandbox) {
         this.stepTypes = stepTypes;
         this.flows = flows;
+        this.sandbox = sandbox;
     }
 
     public CompiledFlow compiled(FlowVersion version) {
@@ -62,6 +69,15 @@ public class CompiledFlows {
 
     private CompiledFlow.CompiledStep compile(StepDefinition step) {
         StepType type = stepTypes.get(step.type());
-        return new CompiledFlow.CompiledStep(step, type.callsModel(), type.prepare(step));
+        PreparedStep prepared = type.prepare(step);
+        List<CompiledFlow.CompiledStep> whenTrue = List.of();
+        List<CompiledFlow.CompiledStep> whenFalse = List.of();
+        if (prepared instanceof BranchingStep branching) {
+            whenTrue = branching.branch(true).stream().map(this::compile).toList();
+            whenFalse = branching.branch(false).stream().map(this::compile).toList();
+        }
+        JsScript when = step.when() == null ? null : sandbox.expression(step.when());
+        return new CompiledFlow.CompiledStep(step, type.callsModel(), prepared, when, ErrorPolicy.of(step.config()),
+                whenTrue, whenFalse);
     }
 }

@@ -1,6 +1,7 @@
 package dev.runloom.flows.engine;
 
 import dev.runloom.flows.recordsource.SourceRecord;
+import dev.runloom.flows.steps.script.JsSandbox;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
@@ -18,9 +19,16 @@ public class FlowEngine {
     static final int PREVIEW_LENGTH = 500;
 
     private final JsonMapper json;
+    private final JsSandbox sandbox;
 
-    public FlowEngine(JsonMapper json) {
+    public FlowEngine(JsonMapper json, JsSandbox sandbox) {
         this.json = json;
+        this.sandbox = sandbox;
+    }
+
+    /** Where {@code when} expressions run. */
+    JsSandbox sandbox() {
+        return sandbox;
     }
 
     /** One attempt, on the calling thread. */

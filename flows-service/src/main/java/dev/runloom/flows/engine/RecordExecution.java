@@ -4,7 +4,10 @@ import dev.runloom.common.id.Ids;
 import dev.runloom.flows.events.RecordExecutionCompletedV1.PromptResultV1;
 import dev.runloom.flows.recordsource.SourceRecord;
 import dev.runloom.flows.stepresults.StepResult;
+import dev.runloom.flows.steps.BranchingStep;
+import dev.runloom.flows.steps.ErrorPolicy;
 import dev.runloom.flows.steps.StepConfig;
+import dev.runloom.flows.steps.StepContext;
 import dev.runloom.flows.steps.StepDefinition;
 import dev.runloom.flows.steps.StepFailure;
 import dev.runloom.flows.steps.StepOutput;
@@ -29,8 +32,12 @@ import java.util.Map;
  *
  * <p>An attempt runs the enabled steps in order on the calling thread ({@link Attempt#run}). The
  * context starts with the scope's inputs and {@code _record} ({@code id, name, type, metadata}); each
- * step's output is added under its output variable and as {@code previous_output}. The first failing
- * step fails the attempt: later steps are recorded as skipped, not run. A step's failure never throws.
+ * step's output is added under its output variable and as {@code previous_output}. A step whose
+ * {@code when} expression is falsy is skipped. A failing step is retried as its {@link ErrorPolicy}
+ * says (not model steps: they retry inside themselves); then, by default, the failure is recorded,
+ * its output variable is null and the next step runs (the execution still ends failed, its error
+ * naming the first failed step); with {@code onError: fail} the remaining steps are skipped. A
+ * {@code conditional}'s branch runs right after it. A step's failure never throws.
  *
  * <p>Why a stateful object rather than one method: a caller that stops waiting (a batch's
  * {@code timeoutMs}) must be able to end an attempt from another thread while a step is still
@@ -136,6 +143,10 @@ public final class RecordExecution {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     private static long nullToZero(@Nullable Long value) {
         return value == null ? 0 : value;
     }
@@ -147,9 +158,13 @@ public final class RecordExecution {
         private final List<PromptResultV1> promptResults = new ArrayList<>();
         private @Nullable PromptResultV1 lastResult;
         private @Nullable String error;
-        /** Index of the first step without a result yet in this attempt. */
+        /** Index of the first top-level step not finished yet in this attempt. */
         private int nextStep;
-        private boolean running;
+        /** Whether that step has started (has a row, or is running, or its branch is). */
+        private boolean currentStarted;
+        /** A step whose onError is fail failed: the rest are skipped. */
+        private boolean hardFailed;
+        private CompiledFlow.@Nullable CompiledStep running;
         private Instant runningSince;
         private long runningNanos;
         private boolean abandoned;
@@ -169,44 +184,127 @@ public final class RecordExecution {
             Map<String, Object> context = initialContext();
             List<CompiledFlow.CompiledStep> steps = flow.steps();
             for (int i = 0; i < steps.size(); i++) {
-                CompiledFlow.CompiledStep step = steps.get(i);
-                StepDefinition definition = step.definition();
                 synchronized (RecordExecution.this) {
                     if (abandoned) {
                         return;
                     }
-                    if (error != null || !definition.enabled()) {
-                        stepResults.add(row(definition, null).skipped(now()));
-                        nextStep = i + 1;
-                        continue;
-                    }
-                    running = true;
-                    runningInputs = inputVariables(context);
-                    runningSince = now();
-                    runningNanos = System.nanoTime();
+                    nextStep = i;
+                    currentStarted = false;
                 }
-                StepOutput output = null;
-                String stepError = null;
-                try {
-                    output = step.prepared().run(context);
-                } catch (StepFailure e) {
-                    stepError = e.getMessage();
-                    output = e.asOutput();
-                } catch (RuntimeException e) {
-                    stepError = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+                if (!runStep(steps.get(i), context)) {
+                    return;
                 }
                 synchronized (RecordExecution.this) {
                     if (abandoned) {
-                        return; // recorded as failed by abandon(); what this step produced is discarded
+                        return;
                     }
-                    recordStep(step, i, output, stepError);
-                }
-                if (stepError == null) {
-                    Object value = output.value();
-                    context.put(definition.outputVariable(), value);
-                    context.put(StepConfig.PREVIOUS_OUTPUT_VARIABLE, value);
+                    nextStep = i + 1;
                 }
             }
+        }
+
+        /** Runs one step (and a conditional's branch); false when the attempt was abandoned meanwhile. */
+        private boolean runStep(CompiledFlow.CompiledStep step, Map<String, Object> context) {
+            StepDefinition definition = step.definition();
+            synchronized (RecordExecution.this) {
+                if (abandoned) {
+                    return false;
+                }
+                currentStarted = true;
+                if (hardFailed || !definition.enabled()) {
+                    stepResults.add(row(definition, 0, null).skipped(now()));
+                    return true;
+                }
+                running = step;
+                runningInputs = inputVariables(context);
+                runningSince = now();
+                runningNanos = System.nanoTime();
+            }
+            String stepError = null;
+            if (step.when() != null) {
+                try {
+                    if (!engine.sandbox().truthy(step.when(), context)) {
+                        synchronized (RecordExecution.this) {
+                            if (abandoned) {
+                                return false;
+                            }
+                            running = null;
+                            stepResults.add(row(definition, 0, null).skipped(now()));
+                        }
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    stepError = "when: " + message(e);
+                }
+            }
+            StepOutput output = null;
+            int tries = 0;
+            if (stepError == null) {
+                ErrorPolicy policy = step.errorPolicy();
+                int retries = step.callsModel() ? 0 : policy.retries();
+                StepContext stepContext = new StepContext(context, scope.organizationId(), scope.userId(), flow.flowId(),
+                        executionId, definition.id(), record.id());
+                while (true) {
+                    try {
+                        output = step.prepared().run(stepContext);
+                        stepError = null;
+                        break;
+                    } catch (StepFailure e) {
+                        stepError = e.getMessage();
+                        output = e.asOutput();
+                    } catch (RuntimeException e) {
+                        stepError = message(e);
+                        output = null;
+                    }
+                    if (tries >= retries || !backOff(policy, tries)) {
+                        break;
+                    }
+                    tries++;
+                }
+            }
+            synchronized (RecordExecution.this) {
+                if (abandoned) {
+                    return false; // recorded as failed by abandon(); what this step produced is discarded
+                }
+                recordStep(step, output, stepError, tries);
+            }
+            String variable = definition.outputVariable();
+            if (stepError != null) {
+                context.put(variable, null); // a failed step that continues leaves null, not a stale value
+                return true;
+            }
+            Object value = output.value();
+            context.put(variable, value);
+            if (step.prepared() instanceof BranchingStep) {
+                for (CompiledFlow.CompiledStep child : step.branch(Boolean.TRUE.equals(value))) {
+                    if (!runStep(child, context)) {
+                        return false;
+                    }
+                }
+            } else {
+                context.put(StepConfig.PREVIOUS_OUTPUT_VARIABLE, value);
+            }
+            return true;
+        }
+
+        /** Waits before retry {@code tries + 1} (backoff doubling each time); false when the attempt was abandoned. */
+        private boolean backOff(ErrorPolicy policy, int tries) {
+            long waitMs = Math.min(policy.backoff().toMillis() << Math.min(tries, 10), ErrorPolicy.MAX_BACKOFF_MS);
+            long until = System.nanoTime() + waitMs * 1_000_000;
+            while (System.nanoTime() < until) {
+                synchronized (RecordExecution.this) {
+                    if (abandoned) {
+                        return false;
+                    }
+                }
+                try {
+                    Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**
@@ -222,17 +320,15 @@ public final class RecordExecution {
                 }
                 abandoned = true;
                 Instant at = now();
-                for (int i = nextStep; i < steps.size(); i++) {
-                    CompiledFlow.CompiledStep step = steps.get(i);
-                    if (i == nextStep && running) {
-                        long durationMs = (System.nanoTime() - runningNanos) / 1_000_000;
-                        stepResults.add(row(step.definition(), runningInputs).ran(runningSince, at, durationMs, null, why));
-                        count(step);
-                    } else {
-                        stepResults.add(row(step.definition(), null).skipped(at));
-                    }
+                if (running != null) {
+                    long durationMs = (System.nanoTime() - runningNanos) / 1_000_000;
+                    stepResults.add(row(running.definition(), 0, runningInputs).ran(runningSince, at, durationMs, null, why));
+                    count(running);
                 }
-                running = false;
+                for (int i = currentStarted ? nextStep + 1 : nextStep; i < steps.size(); i++) {
+                    stepResults.add(row(steps.get(i).definition(), 0, null).skipped(at));
+                }
+                running = null;
                 nextStep = steps.size();
                 error = why;
                 return true;
@@ -246,11 +342,11 @@ public final class RecordExecution {
             }
         }
 
-        private void recordStep(CompiledFlow.CompiledStep step, int index, @Nullable StepOutput output,
-                                @Nullable String stepError) {
+        private void recordStep(CompiledFlow.CompiledStep step, @Nullable StepOutput output, @Nullable String stepError,
+                                int stepRetries) {
             StepDefinition definition = step.definition();
             long durationMs = (System.nanoTime() - runningNanos) / 1_000_000;
-            StepResult result = row(definition, runningInputs).ran(runningSince, now(), durationMs, output, stepError);
+            StepResult result = row(definition, stepRetries, runningInputs).ran(runningSince, now(), durationMs, output, stepError);
             stepResults.add(result);
             count(step);
             if (output != null && output.usage() != null) {
@@ -269,10 +365,12 @@ public final class RecordExecution {
             }
             lastResult = recordResult;
             if (stepError != null) {
-                error = "Step '" + definition.name() + "' failed: " + stepError;
+                if (error == null) {
+                    error = "Step '" + definition.name() + "' failed: " + stepError;
+                }
+                hardFailed |= step.errorPolicy().hardFail();
             }
-            running = false;
-            nextStep = index + 1;
+            running = null;
         }
 
         private void count(CompiledFlow.CompiledStep step) {
@@ -283,8 +381,12 @@ public final class RecordExecution {
             }
         }
 
-        private Row row(StepDefinition step, @Nullable Map<String, Object> inputs) {
-            return new Row(step, retryCount, inputs);
+        /**
+         * A row of this attempt; {@code stepRetries} are the step's own retries within it, {@code inputs} the
+         * variables it started with (null for a step that did not run).
+         */
+        private Row row(StepDefinition step, int stepRetries, @Nullable Map<String, Object> inputs) {
+            return new Row(step, retryCount + stepRetries, inputs);
         }
     }
 

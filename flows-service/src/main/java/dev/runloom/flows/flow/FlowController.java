@@ -147,9 +147,9 @@ public class FlowController {
 
     @Serdeable
     public record StepBody(@Nullable String id, @Nullable String type, @Nullable String name, @Nullable Integer order,
-                           @Nullable Boolean enabled, @Nullable Map<String, Object> config) {
+                           @Nullable Boolean enabled, @Nullable Map<String, Object> config, @Nullable String when) {
         NewStep toNewStep() {
-            return new NewStep(id, type, name, order, enabled, config);
+            return new NewStep(id, type, name, order, enabled, config, when);
         }
     }
 

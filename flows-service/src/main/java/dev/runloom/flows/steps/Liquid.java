@@ -17,12 +17,19 @@ public class Liquid {
     private static final int MAX_ITERATIONS = 100_000;
     private static final int MAX_RENDERED_CHARS = 1_000_000;
 
-    private final TemplateParser parser = new TemplateParser.Builder()
-            .withFlavor(Flavor.LIQUID)
-            .withErrorMode(TemplateParser.ErrorMode.STRICT)
-            .withMaxIterations(MAX_ITERATIONS)
-            .withMaxSizeRenderedString(MAX_RENDERED_CHARS)
-            .build();
+    private final TemplateParser parser = parser(false);
+    /** For templates that asked for {@code strictVariables}: an unknown variable fails the render instead of blanking. */
+    private final TemplateParser strictParser = parser(true);
+
+    private static TemplateParser parser(boolean strictVariables) {
+        return new TemplateParser.Builder()
+                .withFlavor(Flavor.LIQUID)
+                .withErrorMode(TemplateParser.ErrorMode.STRICT)
+                .withStrictVariables(strictVariables)
+                .withMaxIterations(MAX_ITERATIONS)
+                .withMaxSizeRenderedString(MAX_RENDERED_CHARS)
+                .build();
+    }
 
     /**
      * Parses (and so validates) once. A liqp {@code Template} is not safe to render from two threads
@@ -30,8 +37,13 @@ public class Liquid {
      * the same cached template concurrently, so each thread renders its own parsed copy.
      */
     public ParsedTemplate parse(String source) {
-        Template first = parseOrThrow(source);
-        return new ParsedTemplate(source, ThreadLocal.withInitial(() -> parseOrThrow(source)), first);
+        return parse(source, false);
+    }
+
+    public ParsedTemplate parse(String source, boolean strictVariables) {
+        TemplateParser chosen = strictVariables ? strictParser : parser;
+        Template first = parseOrThrow(chosen, source);
+        return new ParsedTemplate(source, ThreadLocal.withInitial(() -> parseOrThrow(chosen, source)), first);
     }
 
     public String render(ParsedTemplate template, Map<String, Object> context) {
@@ -42,7 +54,7 @@ public class Liquid {
         }
     }
 
-    private Template parseOrThrow(String source) {
+    private static Template parseOrThrow(TemplateParser parser, String source) {
         try {
             return parser.parse(source);
         } catch (RuntimeException e) {

@@ -12,4 +12,12 @@ public interface PreparedStep {
      * @throws RuntimeException when the step fails; its message becomes the step's error message
      */
     StepOutput run(Map<String, Object> context);
+
+    /**
+     * What the engine calls: steps that need to know on whose behalf they run (record writes, agents,
+     * events) override this; the others only read the variables.
+     */
+    default StepOutput run(StepContext context) {
+        return run(context.variables());
+    }
 }

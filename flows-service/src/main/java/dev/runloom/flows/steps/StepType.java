@@ -24,6 +24,16 @@ public interface StepType {
     Map<String, Object> normalize(Map<String, Object> config, String stepName, String label);
 
     /**
+     * The save-time check {@link StepTypes#define} calls: {@link #normalize} for most types; types that
+     * need to know the steps before them (strict templates, nested steps) override this.
+     *
+     * @param scope the variables defined before this step and the nesting depth
+     */
+    default Map<String, Object> normalize(Map<String, Object> config, String stepName, String label, StepScope scope) {
+        return normalize(config, stepName, label);
+    }
+
+    /**
      * Parses what can be parsed ahead of time.
      *
      * @throws TemplateException when a template does not parse

@@ -273,4 +273,53 @@ public abstract class RecordRepository implements GenericRepository<Record, Stri
         void accept(String id, String type, String name, String metadata, Instant createdAt, Instant updatedAt)
                 throws SQLException;
     }
+
+    // --- internal writes of flow steps (InternalRecordWritesController) ---
+
+    /** Claims an idempotency key in this transaction; false when an earlier write holds it (waits for one in flight). */
+    public boolean claimWriteReceipt(String organizationId, String key, Instant at) {
+        return sql.update("""
+                INSERT INTO record_write_receipts (organization_id, idempotency_key, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (organization_id, idempotency_key) DO NOTHING""", organizationId, key, at) == 1;
+    }
+
+    public void completeWriteReceipt(String organizationId, String key, String recordId, boolean created) {
+        sql.update("UPDATE record_write_receipts SET record_id = ?, created = ? WHERE organization_id = ? AND idempotency_key = ?",
+                recordId, created, organizationId, key);
+    }
+
+    public Optional<RecordWriteReceipt> findWriteReceipt(String organizationId, String key) {
+        return sql.first("SELECT record_id, created FROM record_write_receipts WHERE organization_id = ? AND idempotency_key = ?",
+                row -> new RecordWriteReceipt(row.string("record_id"), row.bool("created")), organizationId, key);
+    }
+
+    public Optional<Record> findByName(String organizationId, String type, String name) {
+        return sql.list("SELECT " + COLUMNS + " FROM records WHERE organization_id = ? AND type = ? AND name = ?",
+                Record.class, organizationId, type, name).stream().findFirst();
+    }
+
+    /** Locks the row: concurrent updates of one record apply one after the other. */
+    public Optional<Record> findForUpdate(String organizationId, String id) {
+        return sql.list("SELECT " + COLUMNS + " FROM records WHERE organization_id = ? AND id = ? FOR UPDATE",
+                Record.class, organizationId, id).stream().findFirst();
+    }
+
+    /**
+     * The newest record of the type matching the condition (and the name, when given). The condition
+     * compiles through the same {@link RecordFilterCompiler} as the list's chip filter.
+     */
+    public Optional<Record> findFirstMatching(String organizationId, @Nullable String type, @Nullable String name,
+                                              @Nullable dev.runloom.records.filter.RecordFilter condition) {
+        Where where = Where.of("organization_id = ?", organizationId).andIfPresent("type = ?", type)
+                .andIfPresent("name = ?", name);
+        where = filters.compile(condition == null ? dev.runloom.records.filter.RecordFilter.none(type) : condition).applyTo(where);
+        return sql.list("SELECT " + COLUMNS + " FROM records" + where.sql() + " ORDER BY created_at DESC, id DESC LIMIT 1",
+                Record.class, where.params()).stream().findFirst();
+    }
+
+    public void updateMetadata(String organizationId, String id, Map<String, Object> metadata, Instant at,
+                               dev.runloom.common.jdbc.JsonColumns json) {
+        sql.update("UPDATE records SET metadata = CAST(? AS jsonb), updated_at = ? WHERE organization_id = ? AND id = ?",
+                json.param(metadata), at, organizationId, id);
+    }
 }
