@@ -43,7 +43,7 @@ public class FlowStepController {
                            @Nullable String when, String flowId, @Nullable String userId, Instant createdAt,
                            Instant updatedAt) {
         static StepView of(Flow flow, FlowVersion version, StepDefinition s) {
-            return new StepView(s.id(), s.type(), s.name(), s.order(), s.enabled(), s.config(), null, flow.id(),
+            return new StepView(s.id(), s.type(), s.name(), s.order(), s.enabled(), s.config(), s.when(), flow.id(),
                     flow.userId(), version.createdAt(), version.createdAt());
         }
     }
