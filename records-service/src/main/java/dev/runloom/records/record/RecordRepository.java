@@ -298,12 +298,6 @@ public abstract class RecordRepository implements GenericRepository<Record, Stri
                 Record.class, organizationId, type, name).stream().findFirst();
     }
 
-    /** Locks the row: concurrent updates of one record apply one after the other. */
-    public Optional<Record> findForUpdate(String organizationId, String id) {
-        return sql.list("SELECT " + COLUMNS + " FROM records WHERE organization_id = ? AND id = ? FOR UPDATE",
-                Record.class, organizationId, id).stream().findFirst();
-    }
-
     /**
      * The newest record of the type matching the condition (and the name, when given). The condition
      * compiles through the same {@link RecordFilterCompiler} as the list's chip filter.
