@@ -1,6 +1,7 @@
 package dev.runloom.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.runloom.testsupport.FakeModelServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +45,8 @@ class PlatformEndToEndTest {
     private Api orgB;
     /** An OpenAI-compatible provider on loopback, configured the way an operator would: environment + a models file. */
     private final FakeModelServer modelProvider = new FakeModelServer();
+    /** A CRM API on loopback for api-call steps, allow-listed past the SSRF guard the way an operator would. */
+    private final HttpServer crm = crmServer();
 
     @BeforeAll
     void startPlatform() throws Exception {
@@ -61,7 +69,8 @@ class PlatformEndToEndTest {
         Map<String, String> providerEnvironment = Map.of(
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_BASE_URL", modelProvider.baseUrl(),
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY", "sk-e2e-test",
-                "MICRONAUT_CONFIG_FILES", modelsFile.toString());
+                "MICRONAUT_CONFIG_FILES", modelsFile.toString(),
+                "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
         options = new LocalPlatform.Options(home, dataDir, port,
                 List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")),
                 providerEnvironment);
@@ -76,6 +85,28 @@ class PlatformEndToEndTest {
             platform.close();
         }
         modelProvider.close();
+        crm.stop(0);
+    }
+
+    /** {@code GET /crm?name=X} answers {"company":{"name":X,"employees":N}}: 500 for BigCo, 5 for anyone else. */
+    private static HttpServer crmServer() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/crm", exchange -> {
+                String query = exchange.getRequestURI().getQuery();
+                String name = query == null ? "" : query.replaceFirst("^name=", "");
+                byte[] body = ("{\"company\":{\"name\":\"" + name + "\",\"employees\":" + (name.equals("BigCo") ? 500 : 5) + "}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -388,5 +419,49 @@ class PlatformEndToEndTest {
             assertThat(request.header("Authorization")).isEqualTo("Bearer sk-e2e-test");
             assertThat(request.body()).contains("gpt-4o-2024-08-06").contains("Draft a reply to Ticket");
         });
+    }
+
+    /** Issue 7's pipeline: api-call → transform-data → conditional → prompt, on the configured provider, through the gateway. */
+    @Test
+    @Order(5)
+    void anApiCallTransformConditionalPromptPipeline() {
+        modelProvider.answerByDefault(FakeModelServer.Reply.openAi("Enterprise pitch ready.", 40, 10, 0));
+        int requestsBefore = modelProvider.requests().size();
+        for (String name : List.of("BigCo", "TinyCo")) {
+            assertThat(orgA.post("/v1/records", "{\"type\":\"prospect\",\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+        }
+        String crmUrl = "http://127.0.0.1:" + crm.getAddress().getPort() + "/crm?name={{_record.name}}";
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Prospect pipeline","flowSteps":[
+                  {"type":"api-call","name":"Lookup","config":{"http":{"url":"%s","method":"GET"},
+                     "responseMapping":{"employees":"company.employees"},"outputVariable":"crm"}},
+                  {"type":"transform-data","name":"Size","config":{"script":"return { big: input.crm.employees > 100, employees: input.crm.employees };","outputVariable":"size"}},
+                  {"type":"conditional","name":"Is big","config":{"condition":"input.size.big",
+                     "trueSteps":[{"type":"prompt","name":"Pitch","config":{"model":"gpt-4o",
+                        "userPrompt":"Write an enterprise pitch for {{_record.name}} ({{size.employees}} people)","outputVariable":"pitch"}}],
+                     "falseSteps":[{"type":"template","name":"Note","config":{"template":"small business {{_record.name}}","outputVariable":"pitch"}}]}}
+                ]}""".formatted(crmUrl));
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        String flowId = flow.body().get("id").asText();
+
+        Api.Response run = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"prospect\"}");
+        assertThat(run.status()).as(run.raw()).isEqualTo(200);
+        assertThat(run.body().get("successCount").asInt()).as(run.raw()).isEqualTo(2);
+
+        Api.Response steps = orgA.get("/v1/flows/" + flowId + "/step-results?limit=50");
+        Map<String, String> outputs = new java.util.HashMap<>();
+        steps.body().get("data").forEach(row -> {
+            assertThat(row.get("status").asText()).as(row.toString()).isIn("completed", "skipped");
+            if (row.get("status").asText().equals("completed")) {
+                outputs.put(row.get("recordName").asText() + "/" + row.get("stepName").asText(), row.get("outputPreview").asText());
+            }
+        });
+        assertThat(outputs).containsEntry("BigCo/Pitch", "Enterprise pitch ready.")
+                .containsEntry("TinyCo/Note", "small business TinyCo")
+                .doesNotContainKey("BigCo/Note").doesNotContainKey("TinyCo/Pitch");
+        assertThat(outputs.get("BigCo/Size")).contains("500");
+        // one model call, for the big prospect only, with the API's answer and the script's result in its prompt
+        assertThat(modelProvider.requests().subList(requestsBefore, modelProvider.requests().size())).singleElement()
+                .satisfies(request -> assertThat(request.body()).contains("Write an enterprise pitch for BigCo (500 people)"));
     }
 }
