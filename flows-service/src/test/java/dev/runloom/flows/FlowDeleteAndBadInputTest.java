@@ -157,7 +157,8 @@ class FlowDeleteAndBadInputTest implements TestPropertyProvider {
                 reply.assertStatus(200); // empty is absent
                 continue;
             }
-            reply.assertProblem(400, "invalid_parameter");
+            // NUL never reaches the controller: the strict input filter refuses it, naming the parameter too
+            reply.assertProblem(400, bad.equals("cursor=%00") ? "invalid_text" : "invalid_parameter");
             assertThat(reply.string("detail")).as(bad).contains("'" + bad.substring(0, bad.indexOf('=')) + "'");
         }
         for (String tampered : List.of(b64("{\"id\":\"flow_x\"}"), b64("2024-01-01T00:00:00Z|flow_x|-5"),

@@ -157,10 +157,10 @@ class FlowsApiTest implements TestPropertyProvider {
 
         api.post(run, Map.of(), ORG_A).assertProblem(400, "validation_failed");
         api.post(run, Map.of("recordType", ""), ORG_A).assertProblem(400, "validation_failed");
-        // text no record type can hold: refused here, not passed on to fail in records-service as a 503 or 500
-        api.post(run, "{\"recordType\":\"a\\u0000b\"}", ORG_A).assertProblem(400, "validation_failed");
-        api.post(run, "{\"recordType\":\"\\ud800\"}", ORG_A).assertProblem(400, "validation_failed");
-        api.post(run, "{\"recordType\":\"\\udc00x\"}", ORG_A).assertProblem(400, "validation_failed");
+        // text no record type can hold: refused at the edge (StrictInputFilter), never passed on to fail as a 503 or 500
+        api.post(run, "{\"recordType\":\"a\\u0000b\"}", ORG_A).assertProblem(400, "invalid_text");
+        api.post(run, "{\"recordType\":\"\\ud800\"}", ORG_A).assertProblem(400, "invalid_text");
+        api.post(run, "{\"recordType\":\"\\udc00x\"}", ORG_A).assertProblem(400, "invalid_text");
         api.post(run, "{\"recordType\": ", ORG_A).assertProblem(400, "malformed_json");
         api.post("/v1/flows/flow_missing/run-on-record-type", Map.of("recordType", "customer"), ORG_A)
                 .assertProblem(404, "not_found");

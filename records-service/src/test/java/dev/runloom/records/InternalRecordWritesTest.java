@@ -141,7 +141,7 @@ class InternalRecordWritesTest {
         api.post("/internal/records/find", Map.of("type", "t", "where", Map.of("field", "a", "op", "like")), ORG_A)
                 .assertProblem(400, "validation_failed");
         api.post("/internal/records/find", Map.of("type", "t", "where", Map.of("field", "a", "op", "gt", "value", "abc")), ORG_A)
-                .assertProblem(400, "validation_failed");
+                .assertProblem(400, "invalid_filter");
         api.post("/internal/records/upsert", Map.of("idempotencyKey", "k", "type", "t", "metadata", Map.of()), null)
                 .assertProblem(401);
     }

@@ -3,9 +3,12 @@ package dev.runloom.agents.references;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
+import dev.runloom.testsupport.FakePeerService;
 import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -16,8 +19,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /internal/agents?flowId=}: what flows-service asks before deleting a flow. */
 @ServiceTest("agents")
-class FlowReferencesTest {
+class FlowReferencesTest implements TestPropertyProvider {
+    /** flows-service as the agents' primaryFlowId check sees it: every flow asked about exists. */
+    private final FakePeerService flows = new FakePeerService() {
+        {
+            route("/v1/flows/", (exchange, tenant) -> respond(exchange, 200, "{\"id\":\"flow\"}"));
+            start();
+        }
+    };
+
     @Inject ApiClient<Tenant> api;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of("runloom.services.flows-url", flows.url());
+    }
+
+    @AfterAll
+    void stopFake() {
+        flows.close();
+    }
 
     @Test
     void answersTheCallersAgentsThatUseTheFlow() {

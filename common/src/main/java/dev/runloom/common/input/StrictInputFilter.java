@@ -79,8 +79,8 @@ public class StrictInputFilter implements HttpServerFilter {
         return Mono.fromFuture(() -> serverRequest.byteBody().split(ByteBody.SplitBackpressureMode.FASTEST).buffer())
                 .map(StrictInputFilter::bytes)
                 .map(Optional::of)
-                // a body that cannot be received (too large) is answered by the route as usual (413)
-                .onErrorResume(error -> Mono.just(Optional.empty()))
+                // a body too large to receive is answered here: a second reader would find it half-consumed
+                .onErrorResume(error -> tooLarge(error) ? Mono.error(error) : Mono.just(Optional.empty()))
                 .flatMapMany(body -> {
                     if (body.isEmpty() || body.get().length == 0) {
                         return chain.proceed(request);
@@ -91,7 +91,21 @@ public class StrictInputFilter implements HttpServerFilter {
                     }
                     Problem bodyProblem = jsonProblem(body.get());
                     return bodyProblem == null ? chain.proceed(request) : Flux.just(respond(bodyProblem));
-                });
+                })
+                .onErrorResume(StrictInputFilter::tooLarge, error -> Flux.just(respond(Problem.of(413, "Payload Too Large",
+                        "payload_too_large", "The request body is larger than this server accepts", false))));
+    }
+
+    private static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.micronaut.http.exceptions.ContentLengthExceededException
+                    || t instanceof io.micronaut.http.exceptions.BufferLengthExceededException
+                    || t instanceof io.micronaut.http.exceptions.HttpStatusException status
+                    && status.getStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean mayHaveBody(HttpRequest<?> request) {

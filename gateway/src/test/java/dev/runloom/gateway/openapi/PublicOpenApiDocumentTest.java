@@ -111,7 +111,9 @@ class PublicOpenApiDocumentTest implements TestPropertyProvider {
         Map<String, Object> document = json.readValue(ok.body(), Argument.mapOf(String.class, Object.class));
         assertThat(document.get("openapi")).isEqualTo("3.1.0");
         assertThat((Map<String, Object>) document.get("paths")).containsOnlyKeys("/v1/records/{id}", "/v1/flows/{id}",
-                "/v1/schedules/{id}", "/v1/agents/{id}", OpenApiFilter.PATH);
+                "/v1/schedules/{id}", "/v1/agents/{id}", OpenApiFilter.PATH,
+                // the gateway's own resources are documented beside the services'
+                "/v1/api-keys", "/v1/api-keys/{id}", "/v1/api-keys/{id}/regenerate", "/v1/admin/organizations");
 
         agentsDown.set(true);
         HttpResponse<String> stale = get("/v1/openapi.json");
