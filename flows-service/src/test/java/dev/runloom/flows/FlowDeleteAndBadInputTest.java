@@ -167,14 +167,15 @@ class FlowDeleteAndBadInputTest implements TestPropertyProvider {
         }
         // a well-formed position that matches no row is just a position
         api.get("/v1/flows?direction=prev&cursor=" + b64("2099-01-01T00:00:00Z|flow_zzz|7"), ORG_A).assertStatus(200);
-        api.get("/v1/flows?search=%00", ORG_A).assertProblem(400, "invalid_parameter");
+        api.get("/v1/flows?search=%00", ORG_A).assertProblem(400, "invalid_text");
         api.get("/v1/flow-versions/" + flowId + "?type=final", ORG_A).assertProblem(400, "invalid_parameter");
 
         String path = "/v1/flows/" + flowId;
-        // (trailing garbage after the object and a number where a string is are accepted by every service today:
-        // the JSON reader stops at the object and coerces scalars — a cross-service setting, not this endpoint's)
+        // strict JSON everywhere (common's StrictInputFilter and StrictStringDeserializer): trailing content,
+        // duplicate keys and a number where a string belongs are refused like malformed JSON
         for (String body : List.of("{\"name\": ", "[1, 2]", "{'name': 'x'}",
-                "{\"name\": \"x\", /* c */ \"description\": \"y\"}")) {
+                "{\"name\": \"x\", /* c */ \"description\": \"y\"}", "{\"name\": \"x\"} trailing",
+                "{\"name\": \"x\", \"name\": \"y\"}", "{\"name\": 42}")) {
             assertThat(put(path, body).status()).as(body).isEqualTo(400);
         }
         put(path, "{\"name\": \"\"}").assertProblem(400, "validation_failed");
@@ -190,8 +191,7 @@ class FlowDeleteAndBadInputTest implements TestPropertyProvider {
         api.post("/v1/flow-versions/" + flowId + "/publish", Map.of(), ORG_A).assertProblem(400, "validation_failed");
         api.post("/v1/flow-versions/" + flowId + "/publish", Map.of("versionId", "  "), ORG_A)
                 .assertProblem(400, "validation_failed");
-        // coerced to the string "7" (see above): no such version
-        api.post("/v1/flow-versions/" + flowId + "/publish", "{\"versionId\": 7}", ORG_A).assertProblem(404, "not_found");
+        api.post("/v1/flow-versions/" + flowId + "/publish", "{\"versionId\": 7}", ORG_A).assertProblem(400, "invalid_body");
         assertThat(api.post("/v1/flow-versions/" + flowId + "/publish", "{\"versionId\": ", ORG_A).status()).isEqualTo(400);
         assertThat(api.post(path + "/publish", "{\"label\": ", ORG_A).status()).isEqualTo(400);
         api.post(path + "/publish", Map.of("label", "l".repeat(256)), ORG_A).assertProblem(400, "validation_failed");
