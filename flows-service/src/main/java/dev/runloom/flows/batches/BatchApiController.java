@@ -112,7 +112,10 @@ public class BatchApiController {
             throw ProblemException.validation("flowId is required");
         }
         String recordType = text(body.recordType(), "recordType");
-        List<String> ids = body.recordIds() == null ? List.of() : body.recordIds();
+        if (body.recordIds() != null && !(body.recordIds() instanceof List<?>)) {
+            throw ProblemException.validation("recordIds must be an array of record ids");
+        }
+        List<?> ids = body.recordIds() == null ? List.of() : (List<?>) body.recordIds();
         if (ids.size() > BatchSubmission.MAX_RECORD_IDS) {
             throw ProblemException.validation("recordIds holds " + ids.size() + " ids; at most "
                     + BatchSubmission.MAX_RECORD_IDS + " are allowed in one batch");
@@ -147,9 +150,15 @@ public class BatchApiController {
         return new BatchSubmission(flowId, List.copyOf(unique), recordType, filterJson, options);
     }
 
-    /** Null when absent or blank; 400 when too long or not storable. */
-    private static @Nullable String text(@Nullable String value, String name) {
-        if (value == null || value.isBlank()) {
+    /** Null when absent or blank; 400 when not a string, too long or not storable. */
+    private static @Nullable String text(@Nullable Object given, String name) {
+        if (given == null) {
+            return null;
+        }
+        if (!(given instanceof String value)) {
+            throw ProblemException.validation(name + " must be a string");
+        }
+        if (value.isBlank()) {
             return null;
         }
         if (value.length() > MAX_TEXT_LENGTH) {
@@ -198,8 +207,8 @@ public class BatchApiController {
     }
 
     @Serdeable
-    public record SubmitRequest(@Nullable String flowId, @Nullable List<String> recordIds,
-                                @Nullable String recordType, @Nullable Object filter,
+    public record SubmitRequest(@Nullable Object flowId, @Nullable Object recordIds,
+                                @Nullable Object recordType, @Nullable Object filter,
                                 @Nullable SubmitOptions options) {
     }
 
