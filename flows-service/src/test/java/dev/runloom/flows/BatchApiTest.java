@@ -214,6 +214,9 @@ class BatchApiTest implements TestPropertyProvider {
                 .assertProblem(400, "validation_failed");
         api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordType", "lead", "filter", 42), ORG_A)
                 .assertProblem(400, "validation_failed");
+        api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordType", "lead", "filter", Map.of("where",
+                List.of(Map.of("field", "name", "op", "eq", "value", "é".repeat(600))))), ORG_A)
+                .assertProblem(400, "validation_failed");
 
         api.post("/v1/batch/flow", Map.of("flowId", "flow_unknown", "recordType", "lead"), ORG_A)
                 .assertProblem(404, "not_found");

@@ -16,6 +16,8 @@ import io.micronaut.serde.annotation.Serdeable;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -30,8 +32,11 @@ import java.util.Map;
 @Controller("/v1/batch")
 public class BatchApiController {
     static final int MAX_TEXT_LENGTH = 255;
-    /** The filter travels to records-service in a query string: kept well inside a request line. */
-    static final int MAX_FILTER_JSON_LENGTH = 1500;
+    /**
+     * The filter travels to records-service in a query string: URL-encoded it must stay well inside
+     * a request line (Netty's limit is 4096 characters).
+     */
+    static final int MAX_FILTER_ENCODED_LENGTH = 3000;
     /** "Recent" in the summary: batches started in the last day. */
     static final Duration RECENT = Duration.ofHours(24);
     static final int SUMMARY_LIMIT = 50;
@@ -187,8 +192,9 @@ public class BatchApiController {
         } else {
             throw ProblemException.validation("filter must be an object (the records list filter)");
         }
-        if (text != null && text.length() > MAX_FILTER_JSON_LENGTH) {
-            throw ProblemException.validation("filter is longer than " + MAX_FILTER_JSON_LENGTH + " characters as JSON");
+        if (text != null && URLEncoder.encode(text, StandardCharsets.UTF_8).length() > MAX_FILTER_ENCODED_LENGTH) {
+            throw ProblemException.validation("filter is too long: at most " + MAX_FILTER_ENCODED_LENGTH
+                    + " characters as URL-encoded JSON (about 1,000 plain ASCII characters)");
         }
         if (text != null && !BatchStarter.storableText(text)) {
             throw ProblemException.validation("filter contains a NUL character or an unpaired UTF-16 surrogate");
