@@ -3,6 +3,7 @@ package dev.runloom.flows;
 import com.sun.net.httpserver.HttpExchange;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.FakePeerService;
+import io.micronaut.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A TEST DOUBLE of records-service: a real HTTP server on 127.0.0.1 serving
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * exercised with few records.
  */
 final class FakeRecordsService extends FakePeerService {
+    private static final JsonMapper JSON = JsonMapper.createDefault();
     static final int MAX_PAGE = 5;
 
     private final int maxPage;
@@ -86,11 +89,22 @@ final class FakeRecordsService extends FakePeerService {
         String after = query.get("after");
         int limit = Math.min(maxPage, Integer.parseInt(query.getOrDefault("limit", "100")));
         requests.add(tenant.organizationId() + " " + type + " " + after);
+        Predicate<Map<String, Object>> matches;
+        try {
+            matches = filter(query.get("filter"));
+        } catch (IllegalArgumentException e) {
+            respond(exchange, 400, "{\"code\":\"invalid_filter\",\"detail\":\"" + e.getMessage() + "\"}");
+            return;
+        }
         List<Map<String, Object>> all;
         synchronized (this) {
-            all = List.copyOf(recordsByOrgAndType.getOrDefault(tenant.organizationId() + "|" + type, List.of()));
+            all = recordsByOrgAndType.entrySet().stream()
+                    .filter(e -> type == null ? e.getKey().startsWith(tenant.organizationId() + "|")
+                            : e.getKey().equals(tenant.organizationId() + "|" + type))
+                    .flatMap(e -> e.getValue().stream())
+                    .sorted(Comparator.comparing(r -> (String) r.get("id"))).toList();
         }
-        List<Map<String, Object>> page = all.stream()
+        List<Map<String, Object>> page = all.stream().filter(matches)
                 .filter(r -> after == null || ((String) r.get("id")).compareTo(after) > 0)
                 .limit(limit + 1L).toList();
         boolean more = page.size() > limit;
@@ -108,6 +122,41 @@ final class FakeRecordsService extends FakePeerService {
         body.append("],\"nextAfter\":")
                 .append(more ? "\"" + data.getLast().get("id") + "\"" : "null").append('}');
         respond(exchange, 200, body.toString());
+    }
+
+    /**
+     * The part of records-service's chip filter batches use: {@code where} entries {@code id in […]}
+     * and {@code metadata.<key> eq <value>} (ANDed); anything else is refused as records-service would.
+     */
+    @SuppressWarnings("unchecked")
+    private static Predicate<Map<String, Object>> filter(String json) {
+        if (json == null) {
+            return r -> true;
+        }
+        Map<String, Object> filter;
+        try {
+            filter = JSON.readValue(json, Map.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("filter is not JSON");
+        }
+        Predicate<Map<String, Object>> all = r -> true;
+        for (Object entry : (List<Object>) filter.getOrDefault("where", List.of())) {
+            Map<String, Object> condition = (Map<String, Object>) entry;
+            String field = String.valueOf(condition.get("field"));
+            String op = String.valueOf(condition.get("op"));
+            Object value = condition.get("value");
+            if (field.equals("id") && op.equals("in")) {
+                List<Object> ids = (List<Object>) value;
+                all = all.and(r -> ids.contains(r.get("id")));
+            } else if (field.startsWith("metadata.") && op.equals("eq")) {
+                String key = field.substring("metadata.".length());
+                all = all.and(r -> String.valueOf(((Map<String, Object>) r.get("metadata")).get(key))
+                        .equals(String.valueOf(value)));
+            } else {
+                throw new IllegalArgumentException("unknown field or operator: " + field + " " + op);
+            }
+        }
+        return all;
     }
 
     private static Map<String, String> query(String raw) {

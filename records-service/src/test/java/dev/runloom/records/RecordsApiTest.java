@@ -193,6 +193,39 @@ class RecordsApiTest {
     }
 
     @Test
+    void internalEndpointFiltersWithTheListFilter() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add((String) createRecord(api, ORG_A, "filtered-source", "f" + i,
+                    Map.of("tier", i % 2 == 0 ? "gold" : "silver")).get("id"));
+        }
+        String otherType = (String) createRecord(api, ORG_A, "filtered-other", "o", Map.of()).get("id");
+        String otherOrg = (String) createRecord(api, ORG_B, "filtered-source", "b", Map.of("tier", "gold")).get("id");
+
+        String gold = "{\"where\":[{\"field\":\"metadata.tier\",\"op\":\"eq\",\"value\":\"gold\"}]}";
+        Reply filtered = api.get("/internal/records?type=filtered-source&limit=1&filter=" + encode(gold), ORG_A);
+        assertThat(filtered.data()).extracting(r -> r.get("id")).containsExactly(ids.get(0));
+        Reply next = api.get("/internal/records?type=filtered-source&limit=1&filter=" + encode(gold) + "&after="
+                + filtered.body().get("nextAfter"), ORG_A);
+        assertThat(next.data()).extracting(r -> r.get("id")).containsExactly(ids.get(2));
+
+        // by ids over every type, without a type; another organization's id is simply not there
+        String byIds = "{\"where\":[{\"field\":\"id\",\"op\":\"in\",\"value\":[\"" + ids.get(1) + "\",\""
+                + otherType + "\",\"" + otherOrg + "\"]}]}";
+        assertThat(api.get("/internal/records?filter=" + encode(byIds), ORG_A).data()).extracting(r -> r.get("id"))
+                .containsExactlyInAnyOrder(ids.get(1), otherType);
+
+        api.get("/internal/records?filter=" + encode("{\"where\":[]}"), ORG_A).assertProblem(400, "invalid_parameter");
+        assertThat(api.get("/internal/records?type=t&filter=" + encode("{\"where\":"), ORG_A).status()).isEqualTo(400);
+        assertThat(api.get("/internal/records?type=t&filter=" + encode("{\"where\":[{\"field\":\"nope\"}]}"), ORG_A)
+                .status()).isEqualTo(400);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void badCreateBodiesAreProblems() {
         api.post("/v1/records", "{\"type\": \"x\", \"name\": ", ORG_A).assertProblem(400, "malformed_json");
         api.post("/v1/records", "{\"name\":\"no type\"}", ORG_A).assertProblem(400, "validation_failed");

@@ -52,7 +52,8 @@ class TenantIsolationTest {
                         {"name":"Borrowed agent","target":{"agentId":"%s"},
                          "inputs":{"messages":[{"role":"user","content":"hi"}]},
                          "trigger":{"type":"recurring","cron":"0 3 * * *","timezone":"UTC"}}""".formatted(a.ids().get("agent")),
-                "/v1/agents", "{\"name\":\"Borrowed primary flow\",\"primaryFlowId\":\"" + a.ids().get("flow") + "\"}");
+                "/v1/agents", "{\"name\":\"Borrowed primary flow\",\"primaryFlowId\":\"" + a.ids().get("flow") + "\"}",
+                "/v1/batch/flow", "{\"flowId\":\"" + a.ids().get("flow") + "\",\"recordType\":\"lead\"}");
         creates.forEach((path, body) -> {
             Api.Response answer = orgB.post(path.replaceAll("#.*$", ""), body);
             if (answer.status() != 404) {

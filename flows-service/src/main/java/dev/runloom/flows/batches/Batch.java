@@ -31,6 +31,8 @@ public record Batch(@Id String id,
     public static final String COMPLETED = "completed";
     public static final String PARTIAL = "partial";
     public static final String FAILED = "failed";
+    /** Ended by {@code POST /v1/batch/:id/cancel}: finished, counters frozen, the rest never ran. */
+    public static final String CANCELLED = "cancelled";
 
     /** The status of a finished batch: failed when every record failed, partial when some did. */
     public static String finalStatus(int total, int failed) {
@@ -47,14 +49,31 @@ public record Batch(@Id String id,
                 totalCost.stripTrailingZeros(), error, startedAt, completedAt);
     }
 
+    public boolean finished() {
+        return completedAt != null;
+    }
+
+    /** The records a cancel left unrun; 0 unless cancelled. */
+    public int cancelledRecords() {
+        return CANCELLED.equals(status) ? Math.max(0, totalRecords - processedRecords) : 0;
+    }
+
     public int successCount() {
         return processedRecords - failedRecords;
     }
 
-    /** 0–100, whole percent; a finished batch is at 100 even when it had no records. */
+    /** 0–100, whole percent; a finished batch is at 100 even when it had no records, a cancelled one where it stopped. */
     public int progress() {
-        if (completedAt != null || totalRecords == 0) {
-            return completedAt != null ? 100 : 0;
+        return progress(status, totalRecords, processedRecords, completedAt);
+    }
+
+    static int progress(String status, int totalRecords, int processedRecords, @Nullable Instant completedAt) {
+        boolean cancelled = CANCELLED.equals(status);
+        if (completedAt != null && !cancelled) {
+            return 100;
+        }
+        if (totalRecords == 0) {
+            return cancelled ? 100 : 0;
         }
         return (int) Math.min(100, (long) processedRecords * 100 / totalRecords);
     }

@@ -57,13 +57,13 @@ public abstract class BatchRepository implements GenericRepository<Batch, String
             UPDATE batches SET processed_records = processed_records + :processed,
                 failed_records = failed_records + :failed, total_cost = total_cost + :cost,
                 status = CASE WHEN status = 'queued' THEN 'running' ELSE status END
-            WHERE organization_id = :organizationId AND id = :id""")
+            WHERE organization_id = :organizationId AND id = :id AND status <> 'cancelled'""")
     protected abstract int incrementProgress(String organizationId, String id, int processed, int failed,
                                              BigDecimal cost);
 
     /**
      * Adds one poll's worth of finished records to the counters (one UPDATE per batch per poll) and
-     * reads the result back. The UPDATE's row lock, held to the end of the transaction, serialises
+     * reads the result back; empty for an unknown or a cancelled batch (whose counters are frozen). The UPDATE's row lock, held to the end of the transaction, serialises
      * concurrent consumers, so exactly one of them sees the last record land.
      */
     public Optional<Batch> addProgress(String organizationId, String batchId, int processed, int failed,
@@ -89,4 +89,24 @@ public abstract class BatchRepository implements GenericRepository<Batch, String
         }
         return find(organizationId, batchId);
     }
+
+    @Query("""
+            UPDATE batches SET status = 'cancelled', completed_at = :completedAt
+            WHERE organization_id = :organizationId AND id = :id AND completed_at IS NULL""")
+    protected abstract int markCancelled(String organizationId, String id, Instant completedAt);
+
+    /**
+     * Ends an unfinished batch as cancelled. Its row lock orders it against {@link #addProgress}: a
+     * poll's records either landed before (and count) or see the batch cancelled (and are dropped).
+     *
+     * @return whether this call cancelled it (false: unknown, or already finished or cancelled)
+     */
+    public boolean cancel(String organizationId, String batchId, Instant completedAt) {
+        return markCancelled(organizationId, batchId, completedAt) > 0;
+    }
+
+    @Query("""
+            SELECT EXISTS (SELECT 1 FROM batches WHERE organization_id = :organizationId AND id = :id
+                                                   AND status = 'cancelled')""")
+    public abstract boolean isCancelled(String organizationId, String id);
 }

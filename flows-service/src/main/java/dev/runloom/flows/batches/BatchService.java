@@ -36,12 +36,15 @@ public class BatchService {
     private static final Logger LOG = LoggerFactory.getLogger(BatchService.class);
 
     private final BatchRepository batches;
+    private final BatchReads reads;
     private final FlowExecutionRecorder executions;
     private final FlowService flows;
     private final Outbox outbox;
 
-    public BatchService(BatchRepository batches, FlowExecutionRecorder executions, FlowService flows, Outbox outbox) {
+    public BatchService(BatchRepository batches, BatchReads reads, FlowExecutionRecorder executions,
+                        FlowService flows, Outbox outbox) {
         this.batches = batches;
+        this.reads = reads;
         this.executions = executions;
         this.flows = flows;
         this.outbox = outbox;
@@ -129,27 +132,100 @@ public class BatchService {
      */
     @Transactional
     public void recordWorkDone(List<FlowExecutionOutcome> outcomes) {
-        executions.record(outcomes);
         Map<String, Progress> perBatch = new LinkedHashMap<>();
         for (FlowExecutionOutcome o : outcomes) {
             perBatch.computeIfAbsent(o.scope().batchId(), id -> new Progress(o.scope().organizationId())).add(o);
         }
         Instant now = now();
+        List<FlowExecutionOutcome> kept = new ArrayList<>(outcomes.size());
+        List<Batch> finished = new ArrayList<>();
         perBatch.forEach((batchId, p) -> {
+            // counted first: the counter UPDATE's row lock orders this poll against a cancel of the batch
             Optional<Batch> updated = batches.addProgress(p.organizationId, batchId, p.processed, p.failed, p.cost);
             if (updated.isEmpty()) {
+                if (batches.isCancelled(p.organizationId, batchId)) {
+                    LOG.debug("{} records of cancelled batch {} finished after the cancel; not recorded",
+                            p.outcomes.size(), batchId);
+                    return;
+                }
                 LOG.warn("work items of unknown batch {} were run but not counted", batchId);
+                kept.addAll(p.outcomes);
                 return;
             }
+            kept.addAll(p.outcomes);
             Batch batch = updated.get();
             if (batch.processedRecords() >= batch.totalRecords()) {
-                batches.complete(p.organizationId, batchId, now).ifPresent(done -> {
-                    outbox.append(BatchEvents.completed(done));
-                    LOG.info("batch {} finished: {} of {} records failed", batchId, done.failedRecords(),
-                            done.totalRecords());
-                });
+                batches.complete(p.organizationId, batchId, now).ifPresent(finished::add);
             }
         });
+        executions.record(kept);
+        // after the executions, so a batch's completed event follows its records' events, as it always did
+        for (Batch done : finished) {
+            outbox.append(BatchEvents.completed(done));
+            LOG.info("batch {} finished: {} of {} records failed", done.id(), done.failedRecords(), done.totalRecords());
+        }
+    }
+
+    /**
+     * {@code POST /v1/batch/:id/cancel}: ends an unfinished batch as {@code cancelled} and announces
+     * it with its completed event (status {@code cancelled}). Its queued work items are skipped by the
+     * workers, and records under way when the cancel commits are not recorded, so the counters stay
+     * what they are now. Cancelling a cancelled batch answers it again (idempotent).
+     *
+     * @throws ProblemException 404 when not the tenant's batch, 409 when it already finished otherwise
+     */
+    @Transactional
+    public Batch cancel(Tenant tenant, String batchId) {
+        String org = tenant.organizationId();
+        if (batches.cancel(org, batchId, now())) {
+            Batch cancelled = batches.find(org, batchId).orElseThrow();
+            outbox.append(BatchEvents.completed(cancelled));
+            LOG.info("batch {} cancelled at {} of {} records", batchId, cancelled.processedRecords(),
+                    cancelled.totalRecords());
+            return cancelled;
+        }
+        Batch batch = batches.find(org, batchId).orElseThrow(() -> ProblemException.notFound("Batch", batchId));
+        if (Batch.CANCELLED.equals(batch.status())) {
+            return batch;
+        }
+        throw ProblemException.conflict("batch_finished",
+                "Batch '" + batchId + "' already finished (" + batch.status() + "); only an unfinished batch can be cancelled");
+    }
+
+    /** For the workers: whether the batch was cancelled (its work items are then skipped). */
+    @Transactional(readOnly = true)
+    public boolean isCancelled(String organizationId, String batchId) {
+        return batches.isCancelled(organizationId, batchId);
+    }
+
+    /** {@code GET /v1/batch/status/:id?includeResults=true}: the batch and a window of its record results. */
+    @Transactional(readOnly = true)
+    public List<BatchReads.ResultRow> results(Tenant tenant, String batchId, int limit, int offset) {
+        return reads.results(tenant.organizationId(), batchId, limit, offset);
+    }
+
+    /** {@code GET /v1/batch/summary}: the organization's unfinished batches and those started since {@code since}. */
+    @Transactional(readOnly = true)
+    public BatchSummary summary(Tenant tenant, Instant since, int limit) {
+        String org = tenant.organizationId();
+        return new BatchSummary(reads.countActive(org), reads.active(org, limit), reads.countRecent(org, since),
+                reads.recent(org, since, limit));
+    }
+
+    /** The counts and lists of a summary. */
+    public record BatchSummary(long activeCount, List<BatchReads.SummaryRow> active, long recentCount,
+                               List<BatchReads.SummaryRow> recent) {
+    }
+
+    /** @throws ProblemException 404 when the batch is not the tenant's or the record has no execution in it */
+    @Transactional(readOnly = true)
+    public BatchReads.RecordCost recordCost(Tenant tenant, String batchId, String recordId) {
+        status(tenant, batchId);
+        BatchReads.RecordCost cost = reads.recordCost(tenant.organizationId(), batchId, recordId);
+        if (cost.executionCount() == 0) {
+            throw ProblemException.notFound("Record in batch", recordId);
+        }
+        return cost;
     }
 
     /** @throws ProblemException 404 when the batch does not exist in the tenant's organization */
@@ -165,6 +241,7 @@ public class BatchService {
     /** What one poll finished of one batch. */
     private static final class Progress {
         final String organizationId;
+        final List<FlowExecutionOutcome> outcomes = new ArrayList<>();
         int processed;
         int failed;
         BigDecimal cost = BigDecimal.ZERO;
@@ -174,6 +251,7 @@ public class BatchService {
         }
 
         void add(FlowExecutionOutcome o) {
+            outcomes.add(o);
             processed++;
             if (!o.success()) {
                 failed++;

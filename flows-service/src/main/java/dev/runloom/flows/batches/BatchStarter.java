@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code run-on-record-type}: the part of starting a batch that must run OUTSIDE any transaction —
@@ -79,6 +80,31 @@ public class BatchStarter {
                 BatchRequest.adHoc()).orElseThrow());
     }
 
+    /**
+     * {@code POST /v1/batch/flow}: always queued (202), whatever its size. The records are the
+     * tenant's records among {@code recordIds} (of {@code recordType} when also given) or every record
+     * of {@code recordType} matching {@code filterJson}; ids of no record of the tenant's organization
+     * (unknown, deleted, another organization's) are not found and not part of the batch.
+     *
+     * @throws ProblemException 404 for a flow not in the tenant's organization
+     * @throws dev.runloom.flows.recordsource.InvalidRecordFilterException when records-service refuses the filter
+     * @throws dev.runloom.flows.recordsource.RecordsUnavailableException when records-service cannot be read
+     */
+    public Batch submit(Tenant tenant, BatchSubmission submission) {
+        CompiledFlow flow = compiledFlows.compiled(flows.getRunning(tenant, submission.flowId()).version());
+        List<SourceRecord> found;
+        if (!submission.recordIds().isEmpty()) {
+            found = records.recordsByIds(tenant, submission.recordType(), submission.recordIds());
+        } else if (submission.filterJson() != null) {
+            found = records.recordsMatching(tenant, submission.recordType(), submission.filterJson(),
+                    RecordsClient.MAX_PAGE_SIZE);
+        } else {
+            found = records.recordsOfType(tenant, submission.recordType(), RecordsClient.MAX_PAGE_SIZE);
+        }
+        return batches.queue(tenant.organizationId(), tenant.userId(), flow, submission.recordType(), found,
+                new BatchRequest(null, null, Map.of(), submission.options())).orElseThrow();
+    }
+
     private BatchRun.Inline runInline(Tenant tenant, CompiledFlow flow, String recordType, List<SourceRecord> found) {
         String batchId = Ids.newId("batch");
         Instant started = now();
@@ -98,7 +124,7 @@ public class BatchStarter {
     }
 
     /** Text PostgreSQL can store and a URL can carry: no NUL, no unpaired surrogate. */
-    private static boolean storableText(String text) {
+    static boolean storableText(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == 0) {

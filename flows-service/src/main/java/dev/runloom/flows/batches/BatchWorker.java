@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,14 +44,16 @@ public class BatchWorker implements EventSubscriber {
     private final BatchRecordRunner runner;
     private final FlowService flows;
     private final BatchService batches;
+    private final CancelledBatches cancelled;
     private final int threads;
 
     public BatchWorker(CompiledFlows compiledFlows, BatchRecordRunner runner, FlowService flows, BatchService batches,
-                       @Value("${runloom.flows.batch-work-threads:2}") int threads) {
+                       CancelledBatches cancelled, @Value("${runloom.flows.batch-work-threads:2}") int threads) {
         this.compiledFlows = compiledFlows;
         this.runner = runner;
         this.flows = flows;
         this.batches = batches;
+        this.cancelled = cancelled;
         this.threads = threads;
     }
 
@@ -66,10 +69,13 @@ public class BatchWorker implements EventSubscriber {
     /**
      * Outside any transaction: starts the flow for the work item's record. The outcome is pending
      * while the record runs beside others of its batch ({@code recordConcurrency} above 1); otherwise
-     * it is already there.
+     * it is already there. A work item of a cancelled batch is skipped: its outcome is null.
      */
     CompletableFuture<FlowExecutionOutcome> run(Received<BatchRecordWork> event) {
         BatchRecordWork work = event.payload();
+        if (cancelled.isCancelled(work.organizationId(), work.batchId())) {
+            return CompletableFuture.completedFuture(null);
+        }
         Optional<CompiledFlow> flow = compiledFlows.find(work.organizationId(), work.flowVersionId());
         if (flow.isEmpty()) {
             // versions are never deleted while batches reference them; should it happen, the record fails
@@ -90,7 +96,8 @@ public class BatchWorker implements EventSubscriber {
      */
     void record(List<Prepared<BatchRecordWork, FlowExecutionOutcome>> prepared) {
         runner.forgetFinished();
-        batches.recordWorkDone(prepared.stream().map(Prepared::result).toList());
+        // skipped work items (cancelled batches) have no outcome
+        batches.recordWorkDone(prepared.stream().map(Prepared::result).filter(Objects::nonNull).toList());
     }
 
     /**

@@ -21,6 +21,12 @@ public interface RecordsApi {
     RecordsPage list(@QueryValue String type, @Nullable @QueryValue String after, @QueryValue int limit,
                      @Header(InternalTokens.HEADER) String token);
 
+    /** With the records list's chip filter (JSON); {@code type} may be left out when the filter is not empty. */
+    @Get("/internal/records{?type,filter,after,limit}")
+    RecordsPage listMatching(@Nullable @QueryValue String type, @QueryValue String filter,
+                             @Nullable @QueryValue String after, @QueryValue int limit,
+                             @Header(InternalTokens.HEADER) String token);
+
     @Serdeable
     record RecordsPage(@Nullable List<SourceRecord> data, @Nullable String nextAfter) {
     }

@@ -91,7 +91,7 @@ public class StepResultController {
                                  @Nullable Long completionTokens, @Nullable Long totalTokens,
                                  @Nullable String estimatedCost, @Nullable String errorMessage, int retryCount) {
 
-        static StepResultView of(StepResult r) {
+        public static StepResultView of(StepResult r) {
             return new StepResultView(r.id(), r.userId(), r.organizationId(), r.batchId(), r.executionId(), r.flowId(),
                     r.flowVersionId(), r.recordId(), r.recordName(), r.stepId(), r.stepType(), r.stepName(), r.stepOrder(),
                     r.status(), r.startedAt(), r.completedAt(), r.durationMs(), r.outputPreview(), r.createdAt(),

@@ -4,6 +4,7 @@ import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Row;
 import dev.runloom.common.jdbc.Sql;
 import dev.runloom.common.jdbc.Where;
+import dev.runloom.records.filter.RecordFilter;
 import dev.runloom.records.filter.RecordFilterCompiler;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
@@ -227,7 +228,18 @@ public abstract class RecordRepository implements GenericRepository<Record, Stri
 
     /** Records of a type in id order after {@code afterId} (exclusive); served by (organization_id, type, id). */
     public List<Record> listByTypeAfter(String organizationId, String type, @Nullable String afterId, int limit) {
-        Where where = Where.of("organization_id = ? AND type = ?", organizationId, type).andIfPresent("id > ?", afterId);
+        return listAfter(organizationId, type, RecordFilter.none(type), afterId, limit);
+    }
+
+    /**
+     * Keyset page in id order of the records of a type (null: any type) matching a chip filter —
+     * the batch fan-out's read; the filter compiles to bound parameters like the list endpoint's.
+     */
+    public List<Record> listAfter(String organizationId, @Nullable String type, RecordFilter filter,
+                                  @Nullable String afterId, int limit) {
+        Where where = Where.of("organization_id = ?", organizationId).andIfPresent("type = ?", type)
+                .andIfPresent("id > ?", afterId);
+        filters.compile(filter).applyTo(where);
         return sql.list("SELECT " + COLUMNS + " FROM records" + where.sql() + " ORDER BY id LIMIT ?", Record.class,
                 where.paramsThen(limit));
     }

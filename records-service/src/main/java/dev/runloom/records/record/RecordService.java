@@ -10,6 +10,7 @@ import dev.runloom.records.events.RecordCreatedV1;
 import dev.runloom.records.events.RecordDeletedV1;
 import dev.runloom.records.events.RecordEvents;
 import dev.runloom.records.events.RecordUpdatedV1;
+import dev.runloom.records.filter.RecordFilter;
 import dev.runloom.records.results.RecordResultRepository;
 import dev.runloom.records.stepresults.RecordStepResultRepository;
 import io.micronaut.core.annotation.Nullable;
@@ -247,7 +248,14 @@ public class RecordService {
     /** Records of a type in id order, for batch fan-out; fetches one extra row to know if more follow. */
     @Transactional(readOnly = true)
     public RecordRefPage listByType(Tenant tenant, String type, @Nullable String afterId, int limit) {
-        List<RecordRef> rows = records.listByTypeAfter(tenant.organizationId(), type, afterId, limit + 1).stream()
+        return listMatching(tenant, type, RecordFilter.none(type), afterId, limit);
+    }
+
+    /** As {@link #listByType}, of the records matching a chip filter; {@code type} null: of any type. */
+    @Transactional(readOnly = true)
+    public RecordRefPage listMatching(Tenant tenant, @Nullable String type, RecordFilter filter,
+                                      @Nullable String afterId, int limit) {
+        List<RecordRef> rows = records.listAfter(tenant.organizationId(), type, filter, afterId, limit + 1).stream()
                 .map(r -> new RecordRef(r.id(), r.name(), r.type(), r.metadata())).toList();
         boolean hasMore = rows.size() > limit;
         List<RecordRef> page = hasMore ? rows.subList(0, limit) : rows;

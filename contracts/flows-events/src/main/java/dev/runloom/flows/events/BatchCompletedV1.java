@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * Topic runloom.flows.batches.v1, key = batch id. {@code status} is {@code completed} (all records
  * succeeded), {@code partial} (some failed) or {@code failed} (all failed, or the batch could not
- * start: then {@code error} says why, e.g. the flow does not exist).
+ * start: then {@code error} says why, e.g. the flow does not exist), or {@code cancelled} (the batch
+ * API's cancel: {@code successCount + failureCount} records ran, the rest never will).
  */
 @Serdeable
 public record BatchCompletedV1(String batchId, String organizationId, @Nullable String flowId,

@@ -1,0 +1,116 @@
+package dev.runloom.flows.batches;
+
+import dev.runloom.common.jdbc.Row;
+import dev.runloom.common.jdbc.Sql;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The batch API's read-side queries over {@code batches}, {@code flow_executions} and
+ * {@code step_results}: the summary, a batch's per-record results, a record's cost within a batch.
+ * Every statement filters by organization.
+ */
+@Singleton
+public class BatchReads {
+    private final Sql sql;
+
+    public BatchReads(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** One batch of the summary, with its flow's current name. */
+    public record SummaryRow(String id, @Nullable String flowName, String status, int totalRecords,
+                             int processedRecords, int failedRecords, Instant startedAt, @Nullable Instant completedAt) {
+    }
+
+    /** One record's execution in a batch (a run result, reference §2.9). */
+    public record ResultRow(String executionId, String recordId, @Nullable String recordName,
+                            @Nullable String recordType, String flowId, @Nullable String flowName, String status,
+                            @Nullable String error, Instant startedAt, Instant completedAt) {
+    }
+
+    /** Cost of one model within a record's steps. */
+    @Serdeable
+    public record ModelCost(String model, BigDecimal cost, long tokens, long count) {
+    }
+
+    /** A record's cost in a batch: its executions (one; more only for a record listed twice) and their steps. */
+    public record RecordCost(BigDecimal totalCost, long totalTokens, long promptTokens, long completionTokens,
+                             long executionCount, List<ModelCost> modelBreakdown) {
+    }
+
+    private static final String SUMMARY_COLUMNS = "b.id, f.name AS flow_name, b.status, b.total_records,"
+            + " b.processed_records, b.failed_records, b.started_at, b.completed_at"
+            + " FROM batches b LEFT JOIN flows f ON f.organization_id = b.organization_id AND f.id = b.flow_id";
+
+    /** The organization's unfinished batches, newest first, at most {@code limit}. */
+    public List<SummaryRow> active(String organizationId, int limit) {
+        return sql.list("SELECT " + SUMMARY_COLUMNS + " WHERE b.organization_id = ? AND b.completed_at IS NULL"
+                + " ORDER BY b.started_at DESC, b.id DESC LIMIT ?", BatchReads::summary, organizationId, limit);
+    }
+
+    public long countActive(String organizationId) {
+        return sql.count("SELECT count(*) FROM batches WHERE organization_id = ? AND completed_at IS NULL",
+                organizationId);
+    }
+
+    /** The organization's batches finished since {@code since}, most recently started first. */
+    public List<SummaryRow> recent(String organizationId, Instant since, int limit) {
+        return sql.list("SELECT " + SUMMARY_COLUMNS + " WHERE b.organization_id = ? AND b.completed_at IS NOT NULL"
+                        + " AND b.started_at >= ? ORDER BY b.started_at DESC, b.id DESC LIMIT ?", BatchReads::summary,
+                organizationId, since, limit);
+    }
+
+    public long countRecent(String organizationId, Instant since) {
+        return sql.count("SELECT count(*) FROM batches WHERE organization_id = ? AND completed_at IS NOT NULL"
+                + " AND started_at >= ?", organizationId, since);
+    }
+
+    /** A window of the batch's record executions in the order they were recorded. */
+    public List<ResultRow> results(String organizationId, String batchId, int limit, int offset) {
+        return sql.list("""
+                SELECT e.id, e.record_id, e.record_name, e.record_type, e.flow_id, f.name AS flow_name, e.status,
+                       e.error, e.started_at, e.completed_at
+                FROM flow_executions e LEFT JOIN flows f ON f.organization_id = e.organization_id AND f.id = e.flow_id
+                WHERE e.organization_id = ? AND e.batch_id = ?
+                ORDER BY e.completed_at, e.id LIMIT ? OFFSET ?""",
+                row -> new ResultRow(row.string("id"), row.string("record_id"), row.string("record_name"),
+                        row.string("record_type"), row.string("flow_id"), row.string("flow_name"), row.string("status"),
+                        row.string("error"), row.instant("started_at"), row.instant("completed_at")),
+                organizationId, batchId, limit, offset);
+    }
+
+    /** Empty (zero executions) when the record has no execution in the batch. */
+    public RecordCost recordCost(String organizationId, String batchId, String recordId) {
+        long executions = sql.count("SELECT count(*) FROM flow_executions WHERE organization_id = ? AND batch_id = ?"
+                + " AND record_id = ?", organizationId, batchId, recordId);
+        List<ModelCost> models = sql.list("""
+                SELECT model_used, COALESCE(sum(estimated_cost), 0) AS cost, COALESCE(sum(total_tokens), 0) AS tokens,
+                       count(*) AS calls
+                FROM step_results
+                WHERE organization_id = ? AND batch_id = ? AND record_id = ? AND model_used IS NOT NULL
+                GROUP BY model_used ORDER BY model_used""",
+                row -> new ModelCost(row.string("model_used"), row.decimal("cost").stripTrailingZeros(),
+                        row.longValue("tokens"), row.longValue("calls")),
+                organizationId, batchId, recordId);
+        return sql.first("""
+                SELECT COALESCE(sum(total_cost), 0) AS cost, COALESCE(sum(total_tokens), 0) AS tokens,
+                       COALESCE(sum(prompt_tokens), 0) AS prompt, COALESCE(sum(completion_tokens), 0) AS completion
+                FROM flow_executions WHERE organization_id = ? AND batch_id = ? AND record_id = ?""",
+                row -> new RecordCost(row.decimal("cost").stripTrailingZeros(), row.longValue("tokens"),
+                        row.longValue("prompt"), row.longValue("completion"), executions, models),
+                organizationId, batchId, recordId).orElseThrow();
+    }
+
+    private static SummaryRow summary(Row row) throws SQLException {
+        return new SummaryRow(row.string("id"), row.string("flow_name"), row.string("status"),
+                row.intValue("total_records"), row.intValue("processed_records"), row.intValue("failed_records"),
+                row.instant("started_at"), row.instant("completed_at"));
+    }
+}
