@@ -114,7 +114,8 @@ public class StrictInputFilter implements HttpServerFilter {
                 || method == HttpMethod.DELETE;
     }
 
-    static boolean isJson(MediaType type) {
+    /** Whether a body of this type is JSON (so this filter has received and checked it whole). */
+    public static boolean isJson(MediaType type) {
         String subtype = type.getSubtype().toLowerCase(java.util.Locale.ROOT);
         return "application".equalsIgnoreCase(type.getType()) && (subtype.equals("json") || subtype.endsWith("+json"));
     }

@@ -42,6 +42,8 @@ public final class Scopes {
                 rule(Set.of(HttpMethod.POST), "/v1/batch(/.*)?", "FLOWS:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/schedules/" + ANY_ID + "/(run|trigger)", "SCHEDULES:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/agents/" + ANY_ID + "/(execute|approve|resume)", "AGENTS:EXECUTE"),
+                // a POST that only reads: previewing a filter changes nothing
+                rule(Set.of(HttpMethod.POST), "/v1/records/preview-filter", "RECORDS:READ"),
                 rule(READS, "/v1/records(/.*)?", "RECORDS:READ"),
                 rule(ANY, "/v1/records(/.*)?", "RECORDS:WRITE"),
                 rule(READS, "/v1/(flows|flow-versions|flow-steps|batch)(/.*)?", "FLOWS:READ"),

@@ -1,5 +1,6 @@
 package dev.runloom.gateway.routing;
 
+import dev.runloom.common.input.StrictInputFilter;
 import dev.runloom.common.problem.Problem;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
@@ -97,7 +98,9 @@ public class ProxyFilter implements HttpServerFilter {
         }
         String requestId = Optional.ofNullable(request.getHeaders().get(REQUEST_ID_HEADER))
                 .filter(id -> !id.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
-        if (!upload && contentLength < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)
+        boolean json = request.getContentType().map(StrictInputFilter::isJson).orElse(false);
+        // a JSON body was already received whole (≤ the limit, else 413) by the StrictInputFilter
+        if (!upload && !json && contentLength < 0 && request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING)
                 && request instanceof ServerHttpRequest<?> serverRequest) {
             // A chunked body announces no length: receive it whole (≤ the limit) before forwarding.
             // Streamed, an oversized one would be cut off half-sent and leave the service waiting
