@@ -64,7 +64,7 @@ class AgentLoopTest {
     }
 
     private static AgentSpec agent(int maxTurns, int maxToolCalls) {
-        return new AgentSpec("agent_t", "T", "runtype", null, new AgentConfig("local", null, 0.7, maxTurns, maxToolCalls));
+        return new AgentSpec("agent_t", "T", "runtype", null, AgentConfig.basic("local", null, 0.7, maxTurns, maxToolCalls));
     }
 
     @Test
@@ -102,7 +102,7 @@ class AgentLoopTest {
     @Test
     void aModelNobodyServesEndsInError() {
         AgentSpec unserved = new AgentSpec("agent_u", "U", "runtype", null,
-                new AgentConfig("gpt-nowhere", null, 0.7, 5, 10));
+                AgentConfig.basic("gpt-nowhere", null, 0.7, 5, 10));
         LoopOutcome outcome = new AgentLoop(models, new EagerTools(0, 0)).run(unserved, INPUT);
         assertThat(outcome.stopReason()).isEqualTo(StopReasons.ERROR);
         assertThat(outcome.error().code()).isEqualTo("unknown_model");

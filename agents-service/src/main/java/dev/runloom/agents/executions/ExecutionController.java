@@ -56,6 +56,12 @@ public class ExecutionController {
                 page.totalCount() == null ? pagination : pagination.withCount(page.totalCount()));
     }
 
+    /** A10. */
+    @Get("/{id}/executions/{executionId}")
+    AgentExecutionDetail detail(Tenant tenant, String id, String executionId) {
+        return listing.detail(tenant, id, executionId);
+    }
+
     private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }

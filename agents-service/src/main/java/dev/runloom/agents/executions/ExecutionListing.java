@@ -32,6 +32,15 @@ public class ExecutionListing {
         this.executions = executions;
     }
 
+    /** A10: one execution of the agent; 404 for an unknown agent or execution, or another organization's. */
+    @Transactional(readOnly = true)
+    public AgentExecutionDetail detail(Tenant tenant, String agentId, String executionId) {
+        agents.get(tenant, agentId);
+        AgentExecution execution = executions.findByOrganizationIdAndAgentIdAndId(tenant.organizationId(), agentId,
+                executionId).orElseThrow(() -> ProblemException.notFound("Execution", executionId));
+        return AgentExecutionDetail.of(execution, executions.iterations(tenant.organizationId(), executionId));
+    }
+
     @Transactional(readOnly = true)
     public ExecutionPage list(Tenant tenant, ExecutionFilter filter, int limit, @Nullable Cursor cursor,
                               boolean includeCount) {

@@ -67,6 +67,23 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
      */
     public abstract boolean existsById(String id);
 
+    public abstract java.util.Optional<AgentExecution> findByOrganizationIdAndAgentIdAndId(String organizationId,
+                                                                                          String agentId, String id);
+
+    /** An execution's iterations in order (A10's breakdown). */
+    public List<IterationView> iterations(String organizationId, String executionId) {
+        return sql.list("""
+                        SELECT iteration, model, prompt_tokens, completion_tokens, cached_prompt_tokens, total_tokens,
+                               cost, finish_reason, output, tool_calls, duration_ms, started_at, completed_at
+                        FROM agent_iterations WHERE organization_id = ? AND execution_id = ? ORDER BY iteration""",
+                row -> new IterationView(row.intValue("iteration"), row.string("model"), row.longValue("prompt_tokens"),
+                        row.longValue("completion_tokens"), row.longValue("cached_prompt_tokens"),
+                        row.longValue("total_tokens"), row.decimal("cost").stripTrailingZeros().toPlainString(),
+                        row.string("finish_reason"), row.string("output"), row.intValue("tool_calls"),
+                        row.longValue("duration_ms"), row.instant("started_at"), row.instant("completed_at")),
+                organizationId, executionId);
+    }
+
     /** The {@code running} row of an execution about to run. */
     public void insertRunning(NewExecution execution) {
         save(AgentExecution.running(execution));
