@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs an agent once. A direct call ({@link #execute}) records the execution, runs the loop, records
@@ -51,7 +52,7 @@ public class AgentExecutor {
         AgentSpec spec = AgentSpec.of(agent);
         NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, messages);
         start(execution);
-        LoopOutcome outcome = runLoop(execution, spec);
+        LoopOutcome outcome = runLoop(tenant, execution, spec, LoopEvents.NONE);
         ExecutionResult result = finish(execution, outcome);
         return new AgentExecutionOutcome(execution, result, outcome.error());
     }
@@ -65,7 +66,8 @@ public class AgentExecutor {
                             List<ChatMessage> messages) {
         AgentSpec spec = AgentSpec.of(agent);
         NewExecution execution = newExecution(executionId, agent, spec, userId, surfaceType, messages);
-        return new RanExecution(execution, runLoop(execution, spec));
+        Tenant tenant = new Tenant(agent.organizationId(), userId, Set.of());
+        return new RanExecution(execution, runLoop(tenant, execution, spec, LoopEvents.NONE));
     }
 
     private static NewExecution newExecution(String id, Agent agent, AgentSpec spec, String userId, String surface,
@@ -74,13 +76,13 @@ public class AgentExecutor {
                 surface, Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
     }
 
-    private LoopOutcome runLoop(NewExecution execution, AgentSpec spec) {
+    LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
         try {
-            return loop.run(spec, execution.inputMessages());
+            return loop.run(tenant, spec, execution.inputMessages(), events);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end
             LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
-            return new LoopOutcome(List.of(), null, StopReasons.ERROR,
+            return new LoopOutcome(List.of(), List.of(), null, StopReasons.ERROR,
                     new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
         }
     }
