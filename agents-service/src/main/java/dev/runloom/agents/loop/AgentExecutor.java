@@ -5,6 +5,9 @@ import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
+import dev.runloom.agents.stream.ExecutionEventStore;
+import dev.runloom.agents.stream.ExecutionFrames;
+import io.micronaut.json.JsonMapper;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.models.ChatMessage;
@@ -34,15 +37,35 @@ public class AgentExecutor {
     private final AgentService agents;
     private final AgentLoop loop;
     private final AgentExecutionRecorder recorder;
+    private final ExecutionEventStore eventStore;
+    private final JsonMapper json;
 
-    public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder) {
+    public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
+                         ExecutionEventStore eventStore, JsonMapper json) {
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
+        this.eventStore = eventStore;
+        this.json = json;
     }
 
+    /** An execution recorded as {@code running}, ready to run. */
+    public record Prepared(Tenant tenant, NewExecution execution, AgentSpec spec) {
+    }
+
+    /** JSON mode: runs the execution on the caller's thread; its frames are stored for replay (A20). */
     public AgentExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
                                          @Nullable String surfaceType) {
+        Prepared prepared = prepare(tenant, agentId, messages, surfaceType);
+        return run(prepared, new ExecutionFrames(prepared.execution(), eventStore, json, frame -> {
+        }, false));
+    }
+
+    /**
+     * Validates the request (a 4xx problem before anything is written) and records the execution as
+     * {@code running}; {@link #run(Prepared, ExecutionFrames)} runs it.
+     */
+    public Prepared prepare(Tenant tenant, String agentId, List<ChatMessage> messages, @Nullable String surfaceType) {
         String surface = surfaceType == null ? SurfaceTypes.API : surfaceType;
         if (!SurfaceTypes.ALL.contains(surface)) {
             throw ProblemException.validation("options.surfaceType must be one of "
@@ -52,9 +75,18 @@ public class AgentExecutor {
         AgentSpec spec = AgentSpec.of(agent);
         NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, messages);
         start(execution);
-        LoopOutcome outcome = runLoop(tenant, execution, spec, LoopEvents.NONE);
-        ExecutionResult result = finish(execution, outcome);
-        return new AgentExecutionOutcome(execution, result, outcome.error());
+        return new Prepared(tenant, execution, spec);
+    }
+
+    /** Runs a prepared execution to its end: frames as it goes, the end recorded, then the terminal frame. */
+    public AgentExecutionOutcome run(Prepared prepared, ExecutionFrames frames) {
+        frames.executionStart();
+        LoopOutcome outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames);
+        ExecutionResult result = finish(prepared.execution(), outcome);
+        long input = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().promptTokens()).sum();
+        long output = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().completionTokens()).sum();
+        frames.terminal(result, outcome.error(), input, output);
+        return new AgentExecutionOutcome(prepared.execution(), result, outcome.error());
     }
 
     /**

@@ -23,7 +23,7 @@ public record ExecuteRequest(@NotEmpty @Size(max = 500) List<@NotNull @Valid Mes
     }
 
     /**
-     * @param streamResponse accepted, but every answer is JSON for now (Server-Sent Events come later)
+     * @param streamResponse Server-Sent Events when true or absent, one JSON object when false
      * @param surfaceType    the surface that caused the run; {@code api} when absent
      */
     @Serdeable
@@ -32,6 +32,11 @@ public record ExecuteRequest(@NotEmpty @Size(max = 500) List<@NotNull @Valid Mes
 
     List<ChatMessage> chatMessages() {
         return messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+    }
+
+    /** Whether the answer is a stream: {@code streamResponse} defaults to true (reference A16). */
+    boolean streams() {
+        return options == null || options.streamResponse() == null || options.streamResponse();
     }
 
     @Nullable
