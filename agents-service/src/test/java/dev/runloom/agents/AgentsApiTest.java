@@ -281,7 +281,7 @@ class AgentsApiTest {
     void anotherOrganizationSeesNothingAndNoTokenIsUnauthorized() {
         String agentId = api.post("/v1/agents", "{\"name\": \"Private\"}", ORG_A).string("id");
         String execute = "/v1/agents/" + agentId + "/execute";
-        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"options\": {\"streamResponse\": false}}";
         assertThat(api.post(execute, body, ORG_A).status()).isEqualTo(200);
 
         api.get("/v1/agents/" + agentId, ORG_B).assertProblem(404, "not_found");

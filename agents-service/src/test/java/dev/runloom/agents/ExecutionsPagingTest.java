@@ -47,7 +47,7 @@ class ExecutionsPagingTest {
             assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
             newestFirst.addFirst(executed.string("executionId"));
         }
-        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, ""), PAGING).status())
+        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, ", \"options\": {\"streamResponse\": false}"), PAGING).status())
                 .isEqualTo(200);
     }
 

@@ -69,6 +69,7 @@ public class AgentVersionController {
     @Post("/publish")
     public PublishResponse publish(Tenant tenant, @PathVariable String agentId,
                                    @Nullable @Body PublishVersionRequest body) {
+        agents.get(tenant, agentId); // another organization's agent is a 404 whatever the body says
         if (body == null || body.versionId() == null || body.versionId().isBlank()) {
             throw ProblemException.validation("versionId is required");
         }
