@@ -8,6 +8,7 @@ import dev.runloom.common.id.Ids;
 import dev.runloom.agents.stream.ExecutionEventStore;
 import dev.runloom.agents.stream.ExecutionFrames;
 import io.micronaut.json.JsonMapper;
+import dev.runloom.agents.sweeper.RunningExecutions;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.models.ChatMessage;
@@ -39,14 +40,16 @@ public class AgentExecutor {
     private final AgentExecutionRecorder recorder;
     private final ExecutionEventStore eventStore;
     private final JsonMapper json;
+    private final RunningExecutions running;
 
     public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
-                         ExecutionEventStore eventStore, JsonMapper json) {
+                         ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running) {
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
         this.eventStore = eventStore;
         this.json = json;
+        this.running = running;
     }
 
     /** An execution recorded as {@code running}, ready to run. */
@@ -80,9 +83,16 @@ public class AgentExecutor {
 
     /** Runs a prepared execution to its end: frames as it goes, the end recorded, then the terminal frame. */
     public AgentExecutionOutcome run(Prepared prepared, ExecutionFrames frames) {
-        frames.executionStart();
-        LoopOutcome outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames);
-        ExecutionResult result = finish(prepared.execution(), outcome);
+        running.started(prepared.execution().id());
+        LoopOutcome outcome;
+        ExecutionResult result;
+        try {
+            frames.executionStart();
+            outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames);
+            result = finish(prepared.execution(), outcome);
+        } finally {
+            running.ended(prepared.execution().id());
+        }
         long input = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().promptTokens()).sum();
         long output = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().completionTokens()).sum();
         frames.terminal(result, outcome.error(), input, output);
