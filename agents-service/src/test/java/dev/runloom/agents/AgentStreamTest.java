@@ -236,4 +236,17 @@ class AgentStreamTest implements TestPropertyProvider {
         assertThat(tailed.getLast().type()).isEqualTo("execution_complete");
         response.body().close();
     }
+
+    @Test
+    void badExecuteRequestsAreProblemsInStreamingModeToo() {
+        String agentId = agent("local");
+        String path = "/v1/agents/" + agentId + "/execute";
+        api.post(path, "{\"messages\": [{\"role\": \"user\", \"content\": \"nul \\u0000 here\"}]}", ORG_A).assertProblem(400);
+        api.post(path, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"options\": {\"streamResponse\": \"yes\"}}",
+                ORG_A).assertProblem(400);
+        api.post(path, "{\"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(1_100_000) + "\"}]}", ORG_A)
+                .assertProblem(413);
+        api.post(path, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", ORG_B).assertProblem(404, "not_found");
+        assertThat(api.get("/v1/agents/" + agentId + "/executions", ORG_A).tree().get("data").size()).isZero();
+    }
 }
