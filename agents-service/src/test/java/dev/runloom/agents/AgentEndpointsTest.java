@@ -66,6 +66,10 @@ class AgentEndpointsTest {
         assertThat(fetched.tree().get("config")).isEqualTo(config);
         assertThat(fetched.tree().get("capabilities").isArray()).isTrue();
 
+        assertThat(created.tree().get("_warnings").get(0).getStringValue()).contains("t1");
+        Reply known = api.post("/v1/agents", "{\"name\": \"k\", \"config\": {\"tools\": [\"retrieve-record\"]}}", ORG_A);
+        assertThat(known.tree().get("_warnings").size()).isZero();
+
         api.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"topP\": 1.5}}", ORG_A).assertProblem(400);
         api.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"topK\": 0}}", ORG_A).assertProblem(400);
         api.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"seed\": \"x\"}}", ORG_A).assertProblem(400);

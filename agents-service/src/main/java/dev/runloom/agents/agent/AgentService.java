@@ -1,5 +1,7 @@
 package dev.runloom.agents.agent;
 
+import dev.runloom.agents.tools.AgentToolbox;
+import dev.runloom.agents.tools.RetrieveRecordTool;
 import dev.runloom.agents.versions.AgentSnapshot;
 import dev.runloom.agents.versions.AgentVersion;
 import dev.runloom.agents.versions.AgentVersionRepository;
@@ -39,9 +41,11 @@ public class AgentService {
     private final List<ModelProvider> providers;
     private final JsonMapper json;
     private final Validator validator;
+    private final AgentToolbox toolbox;
 
     public AgentService(AgentRepository agents, AgentVersionRepository versions, List<ModelProvider> providers,
-                        JsonMapper json, Validator validator) {
+                        JsonMapper json, Validator validator, AgentToolbox toolbox) {
+        this.toolbox = toolbox;
         this.agents = agents;
         this.versions = versions;
         this.providers = providers;
@@ -275,6 +279,12 @@ public class AgentService {
             // not fatal: a provider may be configured later, but every execution fails until then
             warnings.add("No configured model provider serves model '" + config.model()
                     + "'; executions of this agent will fail until one does");
+        }
+        List<String> unknownTools = toolbox.unknownToolIds(config.tools());
+        if (!unknownTools.isEmpty()) {
+            // flows and sub-agents as tools come with capabilities; until then such ids offer nothing
+            warnings.add("config.tools names no tool this service has: " + String.join(", ", unknownTools)
+                    + " (built-in tools: " + RetrieveRecordTool.NAME + ")");
         }
         return List.copyOf(warnings);
     }

@@ -75,6 +75,13 @@ public class AgentToolbox implements AgentTools {
         }
     }
 
+    /** The ids in a {@code config.tools} value that name no tool (for the agent's {@code _warnings}). */
+    public List<String> unknownToolIds(Object tools) {
+        return toolIds(tools).stream()
+                .filter(id -> !builtIns.containsKey(id.startsWith("builtin:") ? id.substring("builtin:".length()) : id))
+                .toList();
+    }
+
     private List<BuiltInTool> enabled(AgentSpec agent) {
         List<BuiltInTool> enabled = new ArrayList<>();
         for (String id : toolIds(agent.config().tools())) {
