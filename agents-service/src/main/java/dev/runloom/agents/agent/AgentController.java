@@ -82,6 +82,9 @@ public class AgentController {
     /** A6: partial update, {@code config} deep-merged. */
     @Put("/{id}")
     AgentResponse update(Tenant tenant, String id, @Valid @Body UpdateAgentRequest body) {
+        if (body.primaryFlowId() != null && !body.primaryFlowId().isEmpty()) {
+            primaryFlows.requireExists(tenant, body.primaryFlowId()); // the same check as create: 404 unless the caller's flow
+        }
         AgentService.Written written = agents.update(tenant, id, body);
         return AgentResponse.updated(written.agent(), written.warnings());
     }
