@@ -99,7 +99,7 @@ class AgentsApiTest {
         assertThat(created.tree().get("_warnings").get(0).getStringValue()).contains("gpt-nowhere");
 
         Reply executed = api.post("/v1/agents/" + created.string("id") + "/execute",
-                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", ORG_A);
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"options\": {\"streamResponse\": false}}", ORG_A);
         assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
         assertThat(executed.string("status")).isEqualTo("failed");
         assertThat(executed.string("stopReason")).isEqualTo("error");
@@ -141,7 +141,7 @@ class AgentsApiTest {
 
         Reply executed = api.post("/v1/agents/" + agentId + "/execute", """
                 {"messages": [{"role": "user", "content": "What is the capital of France?"}],
-                 "options": {"streamResponse": true}}""", ORG_A);
+                 "options": {"streamResponse": false}}""", ORG_A);
         assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
         assertThat(executed.contentType()).startsWith("application/json");
         JsonNode answer = executed.tree();
@@ -281,7 +281,7 @@ class AgentsApiTest {
     void anotherOrganizationSeesNothingAndNoTokenIsUnauthorized() {
         String agentId = api.post("/v1/agents", "{\"name\": \"Private\"}", ORG_A).string("id");
         String execute = "/v1/agents/" + agentId + "/execute";
-        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"options\": {\"streamResponse\": false}}";
         assertThat(api.post(execute, body, ORG_A).status()).isEqualTo(200);
 
         api.get("/v1/agents/" + agentId, ORG_B).assertProblem(404, "not_found");

@@ -41,12 +41,13 @@ class ExecutionsPagingTest {
         otherAgentId = api.post("/v1/agents", "{\"name\": \"Other\"}", PAGING).string("id");
         path = "/v1/agents/" + agentId + "/executions";
         for (int i = 0; i < 25; i++) {
-            String options = i < 5 ? ", \"options\": {\"surfaceType\": \"webhook\", \"streamResponse\": false}" : "";
+            String options = i < 5 ? ", \"options\": {\"surfaceType\": \"webhook\", \"streamResponse\": false}"
+                    : ", \"options\": {\"streamResponse\": false}";
             Reply executed = api.post("/v1/agents/" + agentId + "/execute", EXECUTE_BODY.formatted(i, options), PAGING);
             assertThat(executed.status()).as(executed.raw()).isEqualTo(200);
             newestFirst.addFirst(executed.string("executionId"));
         }
-        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, ""), PAGING).status())
+        assertThat(api.post("/v1/agents/" + otherAgentId + "/execute", EXECUTE_BODY.formatted(99, ", \"options\": {\"streamResponse\": false}"), PAGING).status())
                 .isEqualTo(200);
     }
 

@@ -118,4 +118,29 @@ class LocalModelTest {
         ModelResponse hot = model.complete(new ModelRequest("local", null, List.of(new ChatMessage("user", "q")), 1.5, null));
         assertThat(hot).isEqualTo(cold);
     }
+
+    @Test
+    void callsTheOfferedToolsAUserMessageMentions() {
+        List<ToolSpec> tools = List.of(new ToolSpec("retrieve-record", "reads a record", null),
+                new ToolSpec("other", null, null));
+        ModelRequest request = new ModelRequest("local", null,
+                List.of(ChatMessage.user("use @retrieve-record{\"name\":\"a}b\",\"n\":{\"x\":1}} then @unknown and @other")),
+                null, null).withTools(tools);
+        ModelResponse response = new LocalModel().complete(request);
+        assertThat(response.finishReason()).isEqualTo("tool_calls");
+        assertThat(response.text()).isEmpty();
+        assertThat(response.toolCalls()).containsExactly(
+                new ToolCallRequest("local_call_1", "retrieve-record", "{\"name\":\"a}b\",\"n\":{\"x\":1}}"),
+                new ToolCallRequest("local_call_2", "other", "{}"));
+        assertThat(new LocalModel().complete(request)).isEqualTo(response);
+
+        // without tools offered, or after a tool result, it answers text
+        assertThat(new LocalModel().complete(request.withTools(List.of())).toolCalls()).isEmpty();
+        ModelRequest afterTool = new ModelRequest("local", null, List.of(ChatMessage.user("@other"),
+                ChatMessage.assistant(null, response.toolCalls()), ChatMessage.toolResult("local_call_2", "other", "42")),
+                null, null).withTools(tools);
+        ModelResponse answer = new LocalModel().complete(afterTool);
+        assertThat(answer.toolCalls()).isEmpty();
+        assertThat(answer.text()).endsWith("to: 42");
+    }
 }

@@ -4,6 +4,5 @@ import io.micronaut.core.annotation.Nullable;
 
 /** What a caller asks for when creating an agent; absent config values take the defaults. */
 public record NewAgent(String name, @Nullable String description, @Nullable String icon, @Nullable String agentType,
-                       @Nullable String primaryFlowId, @Nullable String model, @Nullable String systemPrompt,
-                       @Nullable Double temperature, @Nullable Integer maxTurns, @Nullable Integer maxToolCalls) {
+                       @Nullable String primaryFlowId, CreateAgentRequest.Config config) {
 }

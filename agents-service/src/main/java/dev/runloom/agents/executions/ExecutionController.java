@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.time.Instant;
+import io.micronaut.json.JsonMapper;
 
 /** {@code GET /v1/agents/:id/executions}: an agent's stored executions (seed 004). */
 @Controller("/v1/agents")
@@ -20,9 +21,11 @@ public class ExecutionController {
     private static final int MAX_LIMIT = 100;
 
     private final ExecutionListing listing;
+    private final JsonMapper json;
 
-    public ExecutionController(ExecutionListing listing) {
+    public ExecutionController(ExecutionListing listing, JsonMapper json) {
         this.listing = listing;
+        this.json = json;
     }
 
     /** Style C (cursor) pagination; see {@link ExecutionListing} for the cursors and {@link ExecutionFilter} for the filters. */
@@ -54,6 +57,42 @@ public class ExecutionController {
                 page.hasPrev(), page.limit(), page.currentOffset(), null, null, null);
         return new Paged<>(page.executions().stream().map(AgentExecutionView::listItem).toList(),
                 page.totalCount() == null ? pagination : pagination.withCount(page.totalCount()));
+    }
+
+    /** A10. */
+    @Get("/{id}/executions/{executionId}")
+    AgentExecutionDetail detail(Tenant tenant, String id, String executionId) {
+        return listing.detail(tenant, id, executionId);
+    }
+
+    /** A11: {@code limit} (default 100, at most 500) and {@code offset}. */
+    @Get("/{id}/executions/{executionId}/tool-calls")
+    ToolCallResponses.Page toolCalls(Tenant tenant, String id, String executionId, @Nullable @QueryValue String limit,
+                                     @Nullable @QueryValue String offset) {
+        int pageSize = QueryParams.intParam(limit, "limit", 100, 1, 500);
+        int skip = QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE);
+        return new ToolCallResponses.Page(listing.toolCalls(tenant, id, executionId, pageSize, skip).stream()
+                .map(ToolCallResponses.Summary::of).toList());
+    }
+
+    /** A12: with {@code inputParameters} and {@code outputResult}. */
+    @Get("/{id}/executions/{executionId}/tool-calls/{toolCallId}")
+    ToolCallResponses.Detail toolCall(Tenant tenant, String id, String executionId, String toolCallId) {
+        ToolCallView v = listing.toolCall(tenant, id, executionId, toolCallId);
+        return new ToolCallResponses.Detail(v.id(), v.toolId(), v.toolName(), v.toolDescription(), v.model(),
+                v.status(), v.errorMessage(), v.executionTimeMs(), v.createdAt(), parsed(v.inputJson()),
+                parsed(v.outputJson()));
+    }
+
+    private @Nullable Object parsed(@Nullable String jsonText) {
+        if (jsonText == null) {
+            return null;
+        }
+        try {
+            return json.readValue(jsonText, Object.class);
+        } catch (java.io.IOException e) {
+            return jsonText;
+        }
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {

@@ -32,6 +32,36 @@ public class ExecutionListing {
         this.executions = executions;
     }
 
+    /** A10: one execution of the agent; 404 for an unknown agent or execution, or another organization's. */
+    @Transactional(readOnly = true)
+    public AgentExecutionDetail detail(Tenant tenant, String agentId, String executionId) {
+        agents.get(tenant, agentId);
+        AgentExecution execution = executions.findByOrganizationIdAndAgentIdAndId(tenant.organizationId(), agentId,
+                executionId).orElseThrow(() -> ProblemException.notFound("Execution", executionId));
+        return AgentExecutionDetail.of(execution, executions.iterations(tenant.organizationId(), executionId));
+    }
+
+    /** A11: the execution's tool calls in order. */
+    @Transactional(readOnly = true)
+    public List<ToolCallView> toolCalls(Tenant tenant, String agentId, String executionId, int limit, int offset) {
+        requireExecution(tenant, agentId, executionId);
+        return executions.toolCalls(tenant.organizationId(), executionId, limit, offset);
+    }
+
+    /** A12. */
+    @Transactional(readOnly = true)
+    public ToolCallView toolCall(Tenant tenant, String agentId, String executionId, String toolCallId) {
+        requireExecution(tenant, agentId, executionId);
+        return executions.toolCall(tenant.organizationId(), executionId, toolCallId)
+                .orElseThrow(() -> ProblemException.notFound("Tool call", toolCallId));
+    }
+
+    private AgentExecution requireExecution(Tenant tenant, String agentId, String executionId) {
+        agents.get(tenant, agentId);
+        return executions.findByOrganizationIdAndAgentIdAndId(tenant.organizationId(), agentId, executionId)
+                .orElseThrow(() -> ProblemException.notFound("Execution", executionId));
+    }
+
     @Transactional(readOnly = true)
     public ExecutionPage list(Tenant tenant, ExecutionFilter filter, int limit, @Nullable Cursor cursor,
                               boolean includeCount) {

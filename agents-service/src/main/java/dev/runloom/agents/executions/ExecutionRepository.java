@@ -67,6 +67,23 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
      */
     public abstract boolean existsById(String id);
 
+    public abstract java.util.Optional<AgentExecution> findByOrganizationIdAndAgentIdAndId(String organizationId,
+                                                                                          String agentId, String id);
+
+    /** An execution's iterations in order (A10's breakdown). */
+    public List<IterationView> iterations(String organizationId, String executionId) {
+        return sql.list("""
+                        SELECT iteration, model, prompt_tokens, completion_tokens, cached_prompt_tokens, total_tokens,
+                               cost, finish_reason, output, tool_calls, duration_ms, started_at, completed_at
+                        FROM agent_iterations WHERE organization_id = ? AND execution_id = ? ORDER BY iteration""",
+                row -> new IterationView(row.intValue("iteration"), row.string("model"), row.longValue("prompt_tokens"),
+                        row.longValue("completion_tokens"), row.longValue("cached_prompt_tokens"),
+                        row.longValue("total_tokens"), row.decimal("cost").stripTrailingZeros().toPlainString(),
+                        row.string("finish_reason"), row.string("output"), row.intValue("tool_calls"),
+                        row.longValue("duration_ms"), row.instant("started_at"), row.instant("completed_at")),
+                organizationId, executionId);
+    }
+
     /** The {@code running} row of an execution about to run. */
     public void insertRunning(NewExecution execution) {
         save(AgentExecution.running(execution));
@@ -94,6 +111,54 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                 it.totalTokens(), it.cost(), it.priceInputPerMillion(), it.priceOutputPerMillion(),
                 it.priceCachedInputPerMillion(), it.finishReason(), it.output(), it.toolCalls(), it.durationMs(),
                 it.startedAt(), it.completedAt()});
+    }
+
+    /** One tool call row; {@code inputJson}/{@code outputJson} are JSON texts (null: SQL NULL). */
+    public record ToolCallRow(String id, String executionId, String organizationId, int seq, int iteration,
+                              @Nullable String providerCallId, String toolId, String toolName, String toolType,
+                              @Nullable String toolDescription, String model, String status,
+                              @Nullable String errorMessage, @Nullable String inputJson, @Nullable String outputJson,
+                              long executionTimeMs, Instant createdAt) {
+    }
+
+    public void insertToolCalls(List<ToolCallRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        sql.batch("""
+                INSERT INTO agent_tool_calls (id, execution_id, organization_id, seq, iteration, provider_call_id, tool_id,
+                                              tool_name, tool_type, tool_description, model, status, error_message,
+                                              input_parameters, output_result, execution_time_ms, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""", rows,
+                r -> new Object[]{r.id(), r.executionId(), r.organizationId(), r.seq(), r.iteration(), r.providerCallId(),
+                        r.toolId(), r.toolName(), r.toolType(), r.toolDescription(), r.model(), r.status(),
+                        r.errorMessage(), r.inputJson(), r.outputJson(), r.executionTimeMs(), r.createdAt()});
+    }
+
+    private static final String TOOL_CALL_COLUMNS = """
+            id, tool_id, tool_name, tool_description, tool_type, model, status, error_message, execution_time_ms,
+            created_at, seq, iteration, provider_call_id""";
+
+    /** A11: an execution's tool calls in order, without their input and output. */
+    public List<ToolCallView> toolCalls(String organizationId, String executionId, int limit, int offset) {
+        return sql.list("SELECT " + TOOL_CALL_COLUMNS + ", NULL AS input_parameters, NULL AS output_result"
+                        + " FROM agent_tool_calls WHERE organization_id = ? AND execution_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+                ExecutionRepository::toolCall, organizationId, executionId, limit, offset);
+    }
+
+    /** A12: one tool call with its input and output (JSON texts, parsed by the caller). */
+    public java.util.Optional<ToolCallView> toolCall(String organizationId, String executionId, String id) {
+        return sql.first("SELECT " + TOOL_CALL_COLUMNS + ", input_parameters::text AS input_parameters,"
+                        + " output_result::text AS output_result"
+                        + " FROM agent_tool_calls WHERE organization_id = ? AND execution_id = ? AND id = ?",
+                ExecutionRepository::toolCall, organizationId, executionId, id);
+    }
+
+    private static ToolCallView toolCall(dev.runloom.common.jdbc.Row row) throws java.sql.SQLException {
+        return new ToolCallView(row.string("id"), row.string("tool_id"), row.string("tool_name"),
+                row.string("tool_description"), row.string("tool_type"), row.string("model"), row.string("status"),
+                row.string("error_message"), row.longValue("execution_time_ms"), row.instant("created_at"),
+                row.string("input_parameters"), row.string("output_result"));
     }
 
     /** Up to {@code limit} matching rows strictly after {@code after} (from the top when null), newest first. */

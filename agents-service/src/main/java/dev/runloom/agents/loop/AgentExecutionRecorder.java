@@ -17,6 +17,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import io.micronaut.json.JsonMapper;
 
 /**
  * What an agent execution writes: its row, its iterations, its final state and the
@@ -27,12 +31,17 @@ import java.util.List;
  */
 @Singleton
 public class AgentExecutionRecorder {
+    /** Tool inputs and outputs are stored up to this size (of their JSON); larger ones as a marked preview. */
+    static final int MAX_STORED_JSON = 64 * 1024;
+
     private final ExecutionRepository executions;
     private final Outbox outbox;
+    private final JsonMapper json;
 
-    public AgentExecutionRecorder(ExecutionRepository executions, Outbox outbox) {
+    public AgentExecutionRecorder(ExecutionRepository executions, Outbox outbox, JsonMapper json) {
         this.executions = executions;
         this.outbox = outbox;
+        this.json = json;
     }
 
     public void start(NewExecution execution) {
@@ -43,6 +52,7 @@ public class AgentExecutionRecorder {
     public ExecutionResult finish(NewExecution execution, LoopOutcome outcome) {
         ExecutionResult result = result(execution, outcome);
         executions.insertIterations(iterations(execution, outcome));
+        executions.insertToolCalls(toolCalls(execution, outcome));
         executions.finish(execution.organizationId(), execution.id(), result);
         published(execution, result, null);
         return result;
@@ -62,6 +72,7 @@ public class AgentExecutionRecorder {
         ExecutionResult result = result(execution, ran.outcome());
         executions.insertFinished(execution, result);
         executions.insertIterations(iterations(execution, ran.outcome()));
+        executions.insertToolCalls(toolCalls(execution, ran.outcome()));
         published(execution, result, scheduleRunId);
         return result;
     }
@@ -94,6 +105,35 @@ public class AgentExecutionRecorder {
                 outcome.iterations().size(), outcome.totalTokens(), outcome.totalCost(), outcome.stopReason(),
                 outcome.failed() ? outcome.error().message() : null, outcome.finalOutput(),
                 completedAt.isBefore(execution.startedAt()) ? execution.startedAt() : completedAt);
+    }
+
+    private List<ExecutionRepository.ToolCallRow> toolCalls(NewExecution execution, LoopOutcome outcome) {
+        return outcome.toolCalls().stream().map(c -> new ExecutionRepository.ToolCallRow(c.id(), execution.id(),
+                execution.organizationId(), c.seq(), c.iteration(), c.providerCallId(), toolId(c), c.toolName(),
+                c.outcome().toolType(), c.outcome().description(), c.model(), c.status(), c.outcome().error(),
+                jsonText(c.outcome().input()), jsonText(c.outcome().output()), c.outcome().durationMs(),
+                c.createdAt())).toList();
+    }
+
+    private static String toolId(ToolCallRecord call) {
+        return call.outcome().toolType() + ":" + call.toolName();
+    }
+
+    /** The value as JSON text for a JSONB column, capped: a larger value is kept as a truncated preview. */
+    private @Nullable String jsonText(@Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            String text = new String(json.writeValueAsBytes(value), StandardCharsets.UTF_8).replace("\\u0000", "");
+            if (text.length() <= MAX_STORED_JSON) {
+                return text;
+            }
+            return new String(json.writeValueAsBytes(Map.of("truncated", true,
+                    "preview", text.substring(0, MAX_STORED_JSON))), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static List<ExecutionIteration> iterations(NewExecution execution, LoopOutcome outcome) {

@@ -5,6 +5,10 @@ import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
+import dev.runloom.agents.stream.ExecutionEventStore;
+import dev.runloom.agents.stream.ExecutionFrames;
+import io.micronaut.json.JsonMapper;
+import dev.runloom.agents.sweeper.RunningExecutions;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.models.ChatMessage;
@@ -17,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs an agent once. A direct call ({@link #execute}) records the execution, runs the loop, records
@@ -33,15 +38,37 @@ public class AgentExecutor {
     private final AgentService agents;
     private final AgentLoop loop;
     private final AgentExecutionRecorder recorder;
+    private final ExecutionEventStore eventStore;
+    private final JsonMapper json;
+    private final RunningExecutions running;
 
-    public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder) {
+    public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
+                         ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running) {
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
+        this.eventStore = eventStore;
+        this.json = json;
+        this.running = running;
     }
 
+    /** An execution recorded as {@code running}, ready to run. */
+    public record Prepared(Tenant tenant, NewExecution execution, AgentSpec spec) {
+    }
+
+    /** JSON mode: runs the execution on the caller's thread; its frames are stored for replay (A20). */
     public AgentExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
                                          @Nullable String surfaceType) {
+        Prepared prepared = prepare(tenant, agentId, messages, surfaceType);
+        return run(prepared, new ExecutionFrames(prepared.execution(), eventStore, json, frame -> {
+        }, false));
+    }
+
+    /**
+     * Validates the request (a 4xx problem before anything is written) and records the execution as
+     * {@code running}; {@link #run(Prepared, ExecutionFrames)} runs it.
+     */
+    public Prepared prepare(Tenant tenant, String agentId, List<ChatMessage> messages, @Nullable String surfaceType) {
         String surface = surfaceType == null ? SurfaceTypes.API : surfaceType;
         if (!SurfaceTypes.ALL.contains(surface)) {
             throw ProblemException.validation("options.surfaceType must be one of "
@@ -51,9 +78,25 @@ public class AgentExecutor {
         AgentSpec spec = AgentSpec.of(agent);
         NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, messages);
         start(execution);
-        LoopOutcome outcome = runLoop(execution, spec);
-        ExecutionResult result = finish(execution, outcome);
-        return new AgentExecutionOutcome(execution, result, outcome.error());
+        return new Prepared(tenant, execution, spec);
+    }
+
+    /** Runs a prepared execution to its end: frames as it goes, the end recorded, then the terminal frame. */
+    public AgentExecutionOutcome run(Prepared prepared, ExecutionFrames frames) {
+        running.started(prepared.execution().id());
+        LoopOutcome outcome;
+        ExecutionResult result;
+        try {
+            frames.executionStart();
+            outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames);
+            result = finish(prepared.execution(), outcome);
+        } finally {
+            running.ended(prepared.execution().id());
+        }
+        long input = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().promptTokens()).sum();
+        long output = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().completionTokens()).sum();
+        frames.terminal(result, outcome.error(), input, output);
+        return new AgentExecutionOutcome(prepared.execution(), result, outcome.error());
     }
 
     /**
@@ -65,7 +108,8 @@ public class AgentExecutor {
                             List<ChatMessage> messages) {
         AgentSpec spec = AgentSpec.of(agent);
         NewExecution execution = newExecution(executionId, agent, spec, userId, surfaceType, messages);
-        return new RanExecution(execution, runLoop(execution, spec));
+        Tenant tenant = new Tenant(agent.organizationId(), userId, Set.of());
+        return new RanExecution(execution, runLoop(tenant, execution, spec, LoopEvents.NONE));
     }
 
     private static NewExecution newExecution(String id, Agent agent, AgentSpec spec, String userId, String surface,
@@ -74,13 +118,13 @@ public class AgentExecutor {
                 surface, Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
     }
 
-    private LoopOutcome runLoop(NewExecution execution, AgentSpec spec) {
+    LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
         try {
-            return loop.run(spec, execution.inputMessages());
+            return loop.run(tenant, spec, execution.inputMessages(), events);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end
             LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
-            return new LoopOutcome(List.of(), null, StopReasons.ERROR,
+            return new LoopOutcome(List.of(), List.of(), null, StopReasons.ERROR,
                     new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
         }
     }

@@ -1,18 +1,17 @@
 package dev.runloom.agents.loop;
 
-import dev.runloom.models.ChatMessage;
-import dev.runloom.models.ModelResponse;
+import dev.runloom.common.tenant.Tenant;
+import dev.runloom.models.ToolSpec;
 
 import java.util.List;
 
 /**
- * What the loop needs from tools: the calls a model answer asks for, and running one of them into a
- * message the model reads on its next iteration. Capabilities (flows, sub-agents, built-in tools)
- * plug in here.
+ * What the loop needs from tools: the tools an agent offers its model, and running one call. A
+ * call always ends in an outcome (a failure included); the loop feeds it back to the model.
  */
 public interface AgentTools {
 
-    List<ToolCall> requestedBy(ModelResponse response);
+    List<ToolSpec> offered(AgentSpec agent);
 
-    ChatMessage run(AgentSpec agent, ToolCall call);
+    ToolOutcome run(Tenant tenant, AgentSpec agent, ToolCall call);
 }

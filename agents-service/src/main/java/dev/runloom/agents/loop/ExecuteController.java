@@ -1,27 +1,40 @@
 package dev.runloom.agents.loop;
 
+import dev.runloom.agents.stream.ExecutionStreamer;
 import dev.runloom.common.tenant.Tenant;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import jakarta.validation.Valid;
 
 /**
- * {@code POST /v1/agents/:id/execute}. The reference streams Server-Sent Events when
- * {@code options.streamResponse} is true (its default); this first version always answers one JSON
- * object (200) with the terminal result — the SSE stream of {@code ExecutionStreamEvent}s comes later.
- * A failed run is still 200, with {@code status: "failed"} and an {@code error}; it is recorded and listed.
+ * {@code POST /v1/agents/:id/execute} (A16). With {@code options.streamResponse} true (the default)
+ * the answer is a {@code text/event-stream} of {@code ExecutionStreamEvent} frames (see
+ * {@code ExecutionFrames}); false answers one JSON object (200) with the terminal result. Bad
+ * requests and unknown agents are problems either way, before anything runs. A failed run is still
+ * 200, with {@code status: "failed"} and an {@code error} (or an {@code execution_error} frame).
  */
 @Controller("/v1/agents")
 public class ExecuteController {
     private final AgentExecutor executor;
+    private final ExecutionStreamer streamer;
 
-    public ExecuteController(AgentExecutor executor) {
+    public ExecuteController(AgentExecutor executor, ExecutionStreamer streamer) {
         this.executor = executor;
+        this.streamer = streamer;
     }
 
     @Post("/{id}/execute")
-    ExecuteResponse execute(Tenant tenant, String id, @Valid @Body ExecuteRequest body) {
-        return ExecuteResponse.of(executor.execute(tenant, id, body.chatMessages(), body.surfaceType()));
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    HttpResponse<?> execute(Tenant tenant, String id, @Valid @Body ExecuteRequest body) {
+        if (body.streams()) {
+            return HttpResponse.ok(streamer.execute(tenant, id, body.chatMessages(), body.surfaceType()))
+                    .contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+        }
+        return HttpResponse.ok(ExecuteResponse.of(executor.execute(tenant, id, body.chatMessages(), body.surfaceType())))
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 }

@@ -1,5 +1,6 @@
 package dev.runloom.agents.loop;
 
+import dev.runloom.common.problem.ProblemException;
 import dev.runloom.models.ChatMessage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -23,15 +24,27 @@ public record ExecuteRequest(@NotEmpty @Size(max = 500) List<@NotNull @Valid Mes
     }
 
     /**
-     * @param streamResponse accepted, but every answer is JSON for now (Server-Sent Events come later)
+     * @param streamResponse Server-Sent Events when true or absent, one JSON object when false
      * @param surfaceType    the surface that caused the run; {@code api} when absent
      */
     @Serdeable
-    public record Options(@Nullable Boolean streamResponse, @Nullable String surfaceType) {
+    public record Options(@Nullable Object streamResponse, @Nullable String surfaceType) {
     }
 
     List<ChatMessage> chatMessages() {
         return messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+    }
+
+    /** Whether the answer is a stream: {@code streamResponse} defaults to true (reference A16). */
+    boolean streams() {
+        if (options == null || options.streamResponse() == null) {
+            return true;
+        }
+        // read as any JSON value so that "yes" or 1 is refused rather than silently coerced
+        if (!(options.streamResponse() instanceof Boolean stream)) {
+            throw ProblemException.validation("options.streamResponse must be a boolean");
+        }
+        return stream;
     }
 
     @Nullable

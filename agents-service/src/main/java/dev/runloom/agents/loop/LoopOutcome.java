@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /** How a run of the loop ended. {@code error} is set only when it stopped with {@link StopReasons#ERROR}. */
-public record LoopOutcome(List<Iteration> iterations, @Nullable String finalOutput, String stopReason,
+public record LoopOutcome(List<Iteration> iterations, List<ToolCallRecord> toolCalls, @Nullable String finalOutput, String stopReason,
                           @Nullable LoopError error) {
 
     public record LoopError(String code, String message) {

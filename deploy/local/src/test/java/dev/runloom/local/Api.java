@@ -68,8 +68,11 @@ final class Api {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body, raw);
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            // a text/event-stream answer (an agent execution streaming) has no JSON body; raw holds its frames
+            JsonNode body = raw == null || raw.isBlank() || contentType.startsWith("text/event-stream")
+                    ? null : JSON.readTree(raw);
+            return new Response(response.statusCode(), contentType, body, raw);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {
