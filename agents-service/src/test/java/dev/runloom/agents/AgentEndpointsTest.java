@@ -7,11 +7,14 @@ import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.runloom.agents.AgentFixtures.keys;
@@ -21,8 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A1, A5–A8, A10, A13, A19 and AV1–AV4: shapes, partial update with deep-merged config, tenancy, bad input. */
 @ServiceTest("agents")
-class AgentEndpointsTest {
+class AgentEndpointsTest implements TestPropertyProvider {
+    private final FlowsThatExist flows = new FlowsThatExist();
+
     @Inject ApiClient<Tenant> api;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of("runloom.services.flows-url", flows.url());
+    }
+
+    @AfterAll
+    void stopFake() {
+        flows.close();
+    }
 
     private String create(String body) {
         Reply created = api.post("/v1/agents", body, ORG_A);

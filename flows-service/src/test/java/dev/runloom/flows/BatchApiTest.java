@@ -196,11 +196,11 @@ class BatchApiTest implements TestPropertyProvider {
         assertThat(api.post("/v1/batch/flow", Map.of("flowId", 42, "recordType", "lead"), ORG_A).status())
                 .isEqualTo(400);
         api.post("/v1/batch/flow", Map.of("flowId", "a\u0000b", "recordType", "lead"), ORG_A)
-                .assertProblem(400, "validation_failed");
+                .assertProblem(400, "invalid_text");
         api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordIds", List.of("ok", "x\u0000")), ORG_A)
-                .assertProblem(400, "validation_failed");
+                .assertProblem(400, "invalid_text");
         api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordType", "\ud800"), ORG_A)
-                .assertProblem(400, "validation_failed");
+                .assertProblem(400, "invalid_text");
         api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordIds", List.of("x".repeat(256))), ORG_A)
                 .assertProblem(400, "validation_failed");
         api.post("/v1/batch/flow", Map.of("flowId", flowId, "recordType", "lead",

@@ -1,9 +1,9 @@
 package dev.runloom.agents.references;
 
+import dev.runloom.agents.FlowsThatExist;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
-import dev.runloom.testsupport.FakePeerService;
 import dev.runloom.testsupport.ServiceTest;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -20,13 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /internal/agents?flowId=}: what flows-service asks before deleting a flow. */
 @ServiceTest("agents")
 class FlowReferencesTest implements TestPropertyProvider {
-    /** flows-service as the agents' primaryFlowId check sees it: every flow asked about exists. */
-    private final FakePeerService flows = new FakePeerService() {
-        {
-            route("/v1/flows/", (exchange, tenant) -> respond(exchange, 200, "{\"id\":\"flow\"}"));
-            start();
-        }
-    };
+    private final FlowsThatExist flows = new FlowsThatExist();
 
     @Inject ApiClient<Tenant> api;
 
