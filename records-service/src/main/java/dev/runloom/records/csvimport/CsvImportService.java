@@ -78,7 +78,6 @@ public class CsvImportService {
         imports.lockType(tenant.organizationId(), options.type());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         phase = System.nanoTime();
-        imports.deferMetadataIndexing();
         Map<String, Long> events = outbox.appendSelected(RecordEvents.RECORDS, RecordImportRepository.MERGE,
                 RecordImportRepository.MERGED_RECORD_EVENTS,
                 tenant.organizationId(), tenant.userId(), options.type(), now, now,
@@ -88,13 +87,10 @@ public class CsvImportService {
         long updated = events.getOrDefault(RecordEvents.RECORD_UPDATED.type(), 0L);
 
         long mergeMillis = (System.nanoTime() - phase) / 1_000_000;
-        phase = System.nanoTime();
-        imports.flushMetadataIndex();
-        long indexMillis = (System.nanoTime() - phase) / 1_000_000;
         LOG.info("csv import of type '{}' for {}: {} rows ({} MB) read and staged in {} ms, de-duplicated in {} ms, "
-                        + "merged with their events in {} ms, metadata index pending list merged in {} ms; {} created, {} updated, {} errors; {} ms in all before commit",
+                        + "merged with their events in {} ms; {} created, {} updated, {} errors; {} ms in all before commit",
                 options.type(), tenant.organizationId(), totalRows, limited.count() / (1024 * 1024), readMillis,
-                dedupeMillis, mergeMillis, indexMillis, created, updated, errors.count(), (System.nanoTime() - started) / 1_000_000);
+                dedupeMillis, mergeMillis, created, updated, errors.count(), (System.nanoTime() - started) / 1_000_000);
         long skipped = totalRows - staged + superseded.total();
         return new CsvImportResult(created, updated, skipped, totalRows, errors.kept(),
                 errors.count(), errors.count() > errors.kept().size());

@@ -80,29 +80,6 @@ public abstract class RecordImportRepository implements GenericRepository<Record
         }
     }
 
-    /**
-     * Lets this transaction's inserts into the GIN index on metadata queue up in its pending list
-     * (fastupdate) up to 64 MB instead of the default 4 MB: each time the list is full the inserting
-     * statement merges it into the index, and a few large sorted merges cost less than many
-     * small ones (measured at 100k rows: merge + this flush ≈ 6 % less than the merge alone with the
-     * default limit; docs/benchmarks.md).
-     */
-    void deferMetadataIndexing() {
-        sql.update("SET LOCAL gin_pending_list_limit = '64MB'");
-    }
-
-    /**
-     * Merges what the import left in the metadata index's pending list into the index, within the
-     * import: otherwise the next single-row write of anyone (whose limit is the default 4 MB) would
-     * pay for merging up to 64 MB, and metadata filters would scan the list meanwhile. Skipped when
-     * the service's database user does not own the index (only its owner may run the function).
-     */
-    void flushMetadataIndex() {
-        sql.first("""
-                SELECT gin_clean_pending_list(c.oid) AS pages FROM pg_class c
-                WHERE c.oid = to_regclass('records_metadata') AND pg_has_role(c.relowner, 'USAGE')""", row -> true);
-    }
-
     /** Row numbers whose name appears again later in the file, and their count: the last row of a name wins. */
     record Superseded(List<Long> rows, long total) {
     }

@@ -337,8 +337,8 @@ class CsvImportTest implements TestPropertyProvider {
         assertThat(((Number) counted.pagination().get("totalCount")).longValue()).isEqualTo(20_000);
         assertThat(counted.data().get(0).get("metadata")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .hasSize(10);
-        // the import grows the metadata GIN index's pending list past its default limit, then merges
-        // it into the index before commit: a metadata filter finds an imported row, and only it
+        // 20,000 rows' metadata go through the GIN index's pending list and past its limit: a
+        // metadata filter finds an imported row, and only it
         String filter = URLEncoder.encode("{\"where\":[{\"field\":\"metadata.col3\",\"op\":\"eq\","
                 + "\"value\":\"value 3 of row 12345\"}]}", StandardCharsets.UTF_8);
         Reply found = api.get("/v1/records?type=bulk&includeCount=true&filter=" + filter, ORG_A);
