@@ -69,9 +69,9 @@ final class Api {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             String contentType = response.headers().firstValue("Content-Type").orElse("");
-            // a text/event-stream answer (an agent execution streaming) has no JSON body; raw holds its frames
-            JsonNode body = raw == null || raw.isBlank() || contentType.startsWith("text/event-stream")
-                    ? null : JSON.readTree(raw);
+            // only JSON answers have a body tree; raw holds the rest (an agent's event stream, a CSV export)
+            boolean json = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
+            JsonNode body = raw == null || raw.isBlank() || !json ? null : JSON.readTree(raw);
             return new Response(response.statusCode(), contentType, body, raw);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);

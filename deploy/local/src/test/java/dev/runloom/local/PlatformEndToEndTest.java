@@ -428,7 +428,7 @@ class PlatformEndToEndTest {
         modelProvider.answerByDefault(FakeModelServer.Reply.openAi("Enterprise pitch ready.", 40, 10, 0));
         int requestsBefore = modelProvider.requests().size();
         for (String name : List.of("BigCo", "TinyCo")) {
-            assertThat(orgA.post("/v1/records", "{\"type\":\"prospect\",\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+            assertThat(orgA.post("/v1/records", "{\"type\":\"pipeline-prospect\",\"name\":\"" + name + "\"}").status()).isEqualTo(201);
         }
         String crmUrl = "http://127.0.0.1:" + crm.getAddress().getPort() + "/crm?name={{_record.name}}";
         Api.Response flow = orgA.post("/v1/flows", """
@@ -444,7 +444,7 @@ class PlatformEndToEndTest {
         assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
         String flowId = flow.body().get("id").asText();
 
-        Api.Response run = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"prospect\"}");
+        Api.Response run = orgA.post("/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"pipeline-prospect\"}");
         assertThat(run.status()).as(run.raw()).isEqualTo(200);
         assertThat(run.body().get("successCount").asInt()).as(run.raw()).isEqualTo(2);
 

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One local platform (embedded PostgreSQL + Kafka, the five services as their own JVMs, the gateway on a
@@ -65,8 +66,12 @@ public final class SecurityPlatform implements BeforeAllCallback, ExtensionConte
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        // the fuzz suite sends thousands of requests a minute, malformed keys among them: limits far above that,
+        // so it exercises the routes rather than the rate limiter (the gateway's own tests cover the limits)
+        Map<String, String> generousLimits = Map.of("RUNLOOM_RATE_LIMIT_PER_KEY", "1000000",
+                "RUNLOOM_RATE_LIMIT_PER_ORG", "1000000", "RUNLOOM_RATE_LIMIT_FAILED_AUTH", "1000000");
         LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(home, dataDir, port,
-                List.of(new LocalPlatform.ApiKey(keyA, ORG_A), new LocalPlatform.ApiKey(keyB, ORG_B))));
+                List.of(new LocalPlatform.ApiKey(keyA, ORG_A), new LocalPlatform.ApiKey(keyB, ORG_B)), generousLimits));
         return new SecurityPlatform(platform, dataDir, keyA, keyB);
     }
 

@@ -41,11 +41,6 @@ public class ConditionalStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         return normalize(config, stepName, label, StepScope.root());
     }

@@ -29,11 +29,6 @@ public class SetVariableStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         if (!config.containsKey(VALUE)) {
             throw ProblemException.validation(label + ": config.value is required");

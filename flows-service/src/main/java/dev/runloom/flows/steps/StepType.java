@@ -13,7 +13,9 @@ public interface StepType {
     String name();
 
     /** Whether the step calls a model: counted in {@code promptsExecuted}, else in {@code contextSteps}. */
-    boolean callsModel();
+    default boolean callsModel() {
+        return false;
+    }
 
     /**
      * Checks the config and returns it with defaults filled in (e.g. {@code outputVariable}).

@@ -33,11 +33,6 @@ public class TemplateStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         return normalize(config, stepName, label, StepScope.root());
     }

@@ -33,11 +33,6 @@ public class TransformDataStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         String script = StepConfig.requiredString(config, SCRIPT, label);
         if (script.length() > MAX_SCRIPT_LENGTH) {

@@ -42,11 +42,6 @@ public class ExecuteAgentStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         StepConfig.requiredString(config, "agentId", label);
         StepConfig.requiredString(config, "message", label);

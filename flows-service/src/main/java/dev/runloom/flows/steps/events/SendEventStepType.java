@@ -44,11 +44,6 @@ public class SendEventStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         String eventType = StepConfig.requiredString(config, "eventType", label).strip();
         if (!EVENT_TYPE.matcher(eventType).matches()) {

@@ -1,15 +1,9 @@
 package dev.runloom.flows.steps.http;
 
 import dev.runloom.flows.steps.Liquid;
-import dev.runloom.flows.steps.PreparedStep;
-import dev.runloom.flows.steps.StepDefinition;
-import dev.runloom.flows.steps.StepOutput;
-import dev.runloom.flows.steps.StepType;
 import dev.runloom.outbound.GuardedHttpClient;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
-
-import java.util.Map;
 
 /**
  * {@code api-call}: a structured API request — {@code http} as for {@code fetch-url}, plus {@code auth}
@@ -19,37 +13,10 @@ import java.util.Map;
  * picks the output out of the JSON answer. Same SSRF guard, size cap and timeouts.
  */
 @Singleton
-public class ApiCallStepType implements StepType {
+public class ApiCallStepType extends HttpStepType {
     public static final String NAME = "api-call";
 
-    private final GuardedHttpClient client;
-    private final JsonMapper json;
-    private final Liquid liquid;
-
     public ApiCallStepType(GuardedHttpClient client, JsonMapper json, Liquid liquid) {
-        this.client = client;
-        this.json = json;
-        this.liquid = liquid;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
-    public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
-        return HttpStepConfig.normalize(config, stepName, label, true);
-    }
-
-    @Override
-    public PreparedStep prepare(StepDefinition step) {
-        HttpCall call = new HttpCall(step.config(), client, json, liquid);
-        return context -> StepOutput.of(call.call(context));
+        super(NAME, true, client, json, liquid);
     }
 }

@@ -39,11 +39,6 @@ public class RetrieveRecordStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         RecordTarget.check(config, label, false);
         Map<String, Object> normalized = new LinkedHashMap<>(config);

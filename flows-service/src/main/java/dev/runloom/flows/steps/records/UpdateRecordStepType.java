@@ -46,11 +46,6 @@ public class UpdateRecordStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         String recordId = StepConfig.optionalString(config, "recordId", label);
         if (recordId == null || recordId.isBlank()) {

@@ -43,11 +43,6 @@ public class UpsertRecordStepType implements StepType {
     }
 
     @Override
-    public boolean callsModel() {
-        return false;
-    }
-
-    @Override
     public Map<String, Object> normalize(Map<String, Object> config, String stepName, String label) {
         StepConfig.requiredString(config, "recordType", label);
         StepConfig.optionalString(config, "recordName", label);
