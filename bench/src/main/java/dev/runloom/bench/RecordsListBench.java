@@ -80,7 +80,7 @@ public final class RecordsListBench {
         String key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
         System.out.println("Starting a local platform in " + data + " …");
         try (LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
-                List.of(new LocalPlatform.ApiKey(key, ORGANIZATION))))) {
+                List.of(new LocalPlatform.ApiKey(key, ORGANIZATION)), BenchLimits.UNTHROTTLED))) {
             load(platform, records);
             new RecordsListBench(platform.gatewayUrl(), key, rate, seconds).run(records, deepPage);
         }

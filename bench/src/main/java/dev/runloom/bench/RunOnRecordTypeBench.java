@@ -64,7 +64,7 @@ public final class RunOnRecordTypeBench {
             key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
             System.out.println("Starting a local platform in " + data + " …");
             platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
-                    List.of(new LocalPlatform.ApiKey(key, "org_bench"))));
+                    List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchLimits.UNTHROTTLED));
             url = platform.gatewayUrl();
         }
         try {
