@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.runloom.bench.BenchSupport.round;
+import static dev.runloom.bench.BenchSupport.freePort;
+
 /**
  * Scenario: CSV import of N rows (name + 10 metadata columns) through the gateway
  * ({@code POST /v1/records/upload-csv}, multipart, streamed from disk), against raw PostgreSQL
@@ -66,7 +69,7 @@ public final class CsvImportBench {
         String key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
         System.out.println("Starting a local platform in " + data + " …");
         try (LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
-                List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchLimits.UNTHROTTLED))) {
+                List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchSupport.UNTHROTTLED))) {
             Map<String, Object> figures = new LinkedHashMap<>();
             if (rows > 0) {
                 run(platform, key, rows, data, figures);
@@ -334,16 +337,6 @@ public final class CsvImportBench {
             Thread.sleep(600); // the final summary line
             running.set(false);
             thread.join();
-        }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

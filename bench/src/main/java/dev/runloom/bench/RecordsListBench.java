@@ -29,6 +29,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.runloom.bench.BenchSupport.percentile;
+import static dev.runloom.bench.BenchSupport.round;
+import static dev.runloom.bench.BenchSupport.freePort;
+
 /**
  * Scenario (issue 6, "Performance"): {@code GET /v1/records} through the gateway with N records of
  * one type (plus a small type of 1,000 beside it), loaded straight into records-service's table by
@@ -70,7 +74,7 @@ public final class RecordsListBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = BenchSupport.parse(args, "bench/run-records-list [--records N] [--rate R] [--seconds S] [--deep-page P]");
         int records = Integer.parseInt(options.getOrDefault("records", "1000000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "100"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
@@ -80,7 +84,7 @@ public final class RecordsListBench {
         String key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
         System.out.println("Starting a local platform in " + data + " …");
         try (LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
-                List.of(new LocalPlatform.ApiKey(key, ORGANIZATION)), BenchLimits.UNTHROTTLED))) {
+                List.of(new LocalPlatform.ApiKey(key, ORGANIZATION)), BenchSupport.UNTHROTTLED))) {
             load(platform, records);
             new RecordsListBench(platform.gatewayUrl(), key, rate, seconds).run(records, deepPage);
         }
@@ -271,27 +275,5 @@ public final class RecordsListBench {
                 return;
             }
         }
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p * sorted.size()) - 1)));
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return options;
     }
 }

@@ -24,6 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
+import static dev.runloom.bench.BenchSupport.percentile;
+import static dev.runloom.bench.BenchSupport.round;
+import static dev.runloom.bench.BenchSupport.freePort;
+
 /**
  * Scenario: run-on-record-type over N records with a template + local-model prompt flow.
  * Measures from the POST that starts the batch to the moment the last record's result is readable
@@ -53,7 +57,7 @@ public final class RunOnRecordTypeBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = BenchSupport.parse(args, "bench/run [--records N] [--url http://localhost:8080 --key KEY]");
         int records = Integer.parseInt(options.getOrDefault("records", "10000"));
         LocalPlatform platform = null;
         String url = options.get("url");
@@ -64,7 +68,7 @@ public final class RunOnRecordTypeBench {
             key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
             System.out.println("Starting a local platform in " + data + " …");
             platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
-                    List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchLimits.UNTHROTTLED));
+                    List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchSupport.UNTHROTTLED));
             url = platform.gatewayUrl();
         }
         try {
@@ -243,27 +247,5 @@ public final class RunOnRecordTypeBench {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return options;
     }
 }

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.runloom.bench.BenchSupport.percentile;
+import static dev.runloom.bench.BenchSupport.round;
+
 /**
  * Scenario (issue 8, "Scale"): N enabled schedules with cron {@code * * * * *} (UTC), all due at the
  * same instant every minute, fired by R schedules-service replicas sharing one database, for M
@@ -87,7 +90,7 @@ public final class ScheduleScaleBench {
         // the classpath holds more than one logback.xml (common's, local's): take the bench's own, also when
         // started without bench/run-schedules
         System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "bench-logback.xml"));
-        Map<String, String> options = parse(args);
+        Map<String, String> options = BenchSupport.parse(args, "bench/run-schedules [--schedules N] [--replicas R] [--minutes M] [--warmup-minutes W]");
         int schedules = Integer.parseInt(options.getOrDefault("schedules", "10000"));
         int replicas = Integer.parseInt(options.getOrDefault("replicas", "3"));
         int minutes = Integer.parseInt(options.getOrDefault("minutes", "3"));
@@ -668,17 +671,6 @@ public final class ScheduleScaleBench {
         }
     }
 
-    private static double percentile(List<Double> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
-    }
-
     /** Stops what was started, the stand-in and the services before Kafka and PostgreSQL; safe to call twice. */
     private synchronized void close() {
         if (closed) {
@@ -705,16 +697,5 @@ public final class ScheduleScaleBench {
         } catch (IOException ignored) {
             // best effort
         }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: bench/run-schedules [--schedules N] [--replicas R] [--minutes M] [--warmup-minutes W]");
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 }

@@ -1,0 +1,51 @@
+package dev.runloom.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every benchmark scenario needs: its platform's limits, its arguments and its figures. */
+final class BenchSupport {
+    /**
+     * The gateway's rate limits far above any load a scenario drives (the defaults, 600 requests a minute
+     * per key, would measure the limiter instead of the platform).
+     */
+    static final Map<String, String> UNTHROTTLED = Map.of("RUNLOOM_RATE_LIMIT_PER_KEY", "100000000",
+            "RUNLOOM_RATE_LIMIT_PER_ORG", "100000000");
+
+    private BenchSupport() {
+    }
+
+    /** {@code --name value} pairs; anything else is refused with the scenario's usage line. */
+    static Map<String, String> parse(String[] args, String usage) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: " + usage);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    /** The nearest-rank percentile {@code p} (0–1) of sorted values; NaN when there are none. */
+    static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
+    }
+
+    /** Three decimals, for the printed table and the JSON figures. */
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
