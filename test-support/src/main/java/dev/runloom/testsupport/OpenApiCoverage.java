@@ -1,10 +1,16 @@
 package dev.runloom.testsupport;
 
+import dev.runloom.common.tenant.Tenant;
+import io.micronaut.web.router.Router;
+
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which of a service's routes its OpenAPI document leaves out. A service's test lists its router's
@@ -17,6 +23,24 @@ public final class OpenApiCoverage {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private OpenApiCoverage() {
+    }
+
+    /**
+     * What each service's {@code OpenApiDocumentTest} checks: the document it serves at
+     * {@code /internal/openapi} is OpenAPI 3.1 and describes every {@code /v1} route its router has, and
+     * the check can fail ({@code missingExample}, a route the service does not have, is reported).
+     */
+    public static void assertEveryV1RouteDocumented(ApiClient<Tenant> api, Router router, String missingExample) {
+        Map<String, Object> document = api.get("/internal/openapi", TestTenants.ORG_A).assertStatus(200).body();
+        assertThat(String.valueOf(document.get("openapi"))).startsWith("3.1");
+
+        List<String> routes = router.uriRoutes()
+                .map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString())
+                .filter(route -> route.contains(" /v1/"))
+                .toList();
+        assertThat(routes).as("the router's /v1 routes").isNotEmpty();
+        assertThat(undocumented(routes, document)).as("routes missing from the OpenAPI document").isEmpty();
+        assertThat(undocumented(List.of(missingExample), document)).containsExactly(missingExample);
     }
 
     /** The routes ({@code "METHOD /path/{var}"}) under {@code /v1} that the document does not describe, sorted. */
