@@ -2,6 +2,7 @@ package dev.runloom.agents.references;
 
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.common.jdbc.Sql;
+import dev.runloom.kernel.references.FlowReferrers;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
@@ -17,10 +18,10 @@ public abstract class FlowReferenceRepository implements GenericRepository<Agent
         this.sql = sql;
     }
 
-    public List<Referrer> agentsUsingFlow(String organizationId, String flowId, int limit) {
+    public List<FlowReferrers.Referrer> agentsUsingFlow(String organizationId, String flowId, int limit) {
         return sql.list("""
                         SELECT id, name FROM agents WHERE organization_id = ? AND primary_flow_id = ?
                         ORDER BY created_at, id LIMIT ?""",
-                row -> new Referrer(row.string("id"), row.string("name")), organizationId, flowId, limit);
+                row -> new FlowReferrers.Referrer(row.string("id"), row.string("name")), organizationId, flowId, limit);
     }
 }

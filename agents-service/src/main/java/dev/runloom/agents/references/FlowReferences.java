@@ -1,6 +1,7 @@
 package dev.runloom.agents.references;
 
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.references.FlowReferrers;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
@@ -19,7 +20,7 @@ public class FlowReferences {
     }
 
     @Transactional(readOnly = true)
-    public List<Referrer> agentsUsingFlow(Tenant tenant, String flowId, int limit) {
+    public List<FlowReferrers.Referrer> agentsUsingFlow(Tenant tenant, String flowId, int limit) {
         return agents.agentsUsingFlow(tenant.organizationId(), flowId, limit);
     }
 }

@@ -3,6 +3,7 @@ package dev.runloom.flows.references;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.references.FlowReferrers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
@@ -11,7 +12,6 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.uri.UriBuilder;
-import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +69,7 @@ public class FlowReferences {
         HttpRequest<?> request = HttpRequest.GET(UriBuilder.of(path).queryParam("flowId", flowId)
                 .queryParam("limit", NAMED + 1).build()).header(InternalTokens.HEADER, tokens.sign(tenant));
         try {
-            ReferrerList answer = client.toBlocking().retrieve(request, Argument.of(ReferrerList.class));
+            FlowReferrers answer = client.toBlocking().retrieve(request, Argument.of(FlowReferrers.class));
             return answer == null || answer.data() == null ? List.of()
                     : answer.data().stream().map(r -> new Referrer(kind, r.id(), r.name())).toList();
         } catch (HttpClientResponseException e) {
@@ -87,13 +87,5 @@ public class FlowReferences {
     }
 
     private record Referrer(String kind, String id, @Nullable String name) {
-    }
-
-    /** What both internal endpoints answer: {@code { data: [{ id, name }] }}. */
-    @Serdeable
-    public record ReferrerList(@Nullable List<Item> data) {
-        @Serdeable
-        public record Item(String id, @Nullable String name) {
-        }
     }
 }

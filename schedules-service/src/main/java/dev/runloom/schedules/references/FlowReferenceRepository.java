@@ -1,6 +1,7 @@
 package dev.runloom.schedules.references;
 
 import dev.runloom.common.jdbc.Sql;
+import dev.runloom.kernel.references.FlowReferrers;
 import dev.runloom.schedules.schedule.Schedule;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -17,10 +18,10 @@ public abstract class FlowReferenceRepository implements GenericRepository<Sched
         this.sql = sql;
     }
 
-    public List<Referrer> schedulesOfFlow(String organizationId, String flowId, int limit) {
+    public List<FlowReferrers.Referrer> schedulesOfFlow(String organizationId, String flowId, int limit) {
         return sql.list("""
                         SELECT id, name FROM schedules WHERE organization_id = ? AND flow_id = ?
                         ORDER BY created_at, id LIMIT ?""",
-                row -> new Referrer(row.string("id"), row.string("name")), organizationId, flowId, limit);
+                row -> new FlowReferrers.Referrer(row.string("id"), row.string("name")), organizationId, flowId, limit);
     }
 }

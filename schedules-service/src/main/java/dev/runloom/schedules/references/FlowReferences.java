@@ -1,6 +1,7 @@
 package dev.runloom.schedules.references;
 
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.references.FlowReferrers;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
@@ -16,7 +17,7 @@ public class FlowReferences {
     }
 
     @Transactional(readOnly = true)
-    public List<Referrer> schedulesOfFlow(Tenant tenant, String flowId, int limit) {
+    public List<FlowReferrers.Referrer> schedulesOfFlow(Tenant tenant, String flowId, int limit) {
         return schedules.schedulesOfFlow(tenant.organizationId(), flowId, limit);
     }
 }

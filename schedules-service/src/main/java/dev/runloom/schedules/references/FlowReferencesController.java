@@ -1,27 +1,18 @@
 package dev.runloom.schedules.references;
 
-import dev.runloom.common.pagination.QueryParams;
-import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.kernel.references.FlowReferrers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.serde.annotation.Serdeable;
-
-import java.util.List;
 
 /**
- * Service-to-service read for flows-service, which must know *now* whether a schedule targets a flow
- * before deleting it: {@code GET /internal/schedules?flowId=<id>&limit=<n>} answers the caller's
- * organization's schedules that target the flow as {@code { data: [{ id, name }] }}. Not part of the
- * public API; the gateway does not route {@code /internal}.
+ * {@code GET /internal/schedules?flowId=<id>&limit=<n>}: for flows-service, which must know *now* whether a schedule targets a
+ * flow before deleting it (the contract: {@link FlowReferrers}).
  */
 @Controller("/internal/schedules")
 public class FlowReferencesController {
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
-
     private final FlowReferences references;
 
     public FlowReferencesController(FlowReferences references) {
@@ -29,15 +20,8 @@ public class FlowReferencesController {
     }
 
     @Get
-    public ReferrerList list(Tenant tenant, @Nullable @QueryValue String flowId, @Nullable @QueryValue String limit) {
-        if (flowId == null || flowId.isBlank()) {
-            throw ProblemException.invalidParameter("flowId", "is required");
-        }
-        int rows = QueryParams.intParam(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        return new ReferrerList(references.schedulesOfFlow(tenant, flowId, rows));
-    }
-
-    @Serdeable
-    public record ReferrerList(List<Referrer> data) {
+    public FlowReferrers list(Tenant tenant, @Nullable @QueryValue String flowId, @Nullable @QueryValue String limit) {
+        FlowReferrers.Query query = FlowReferrers.Query.parse(flowId, limit);
+        return new FlowReferrers(references.schedulesOfFlow(tenant, query.flowId(), query.limit()));
     }
 }
