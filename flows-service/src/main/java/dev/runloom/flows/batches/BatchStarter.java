@@ -1,6 +1,7 @@
 package dev.runloom.flows.batches;
 
 import dev.runloom.common.id.Ids;
+import dev.runloom.common.input.TextRules;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.flows.engine.CompiledFlow;
@@ -123,22 +124,8 @@ public class BatchStarter {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** Text PostgreSQL can store and a URL can carry: no NUL, no unpaired surrogate. */
+    /** Text PostgreSQL can store and a URL can carry (common's {@link TextRules}: no NUL, no unpaired surrogate). */
     static boolean storableText(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
+        return TextRules.problemWith(text) == null;
     }
 }

@@ -97,7 +97,7 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (TOP_LEVEL.containsKey(name)) {
                 return new Field(name, TOP_LEVEL.get(name), List.of());
             }
-            if (JsonText.isUnstorable(name)) {
+            if (StorableJson.isUnstorable(name)) {
                 throw invalid(parameter, "field names must not contain NUL characters or unpaired UTF-16 surrogates");
             }
             if (name.startsWith("metadata.")) {
@@ -296,7 +296,7 @@ public record RecordFilter(@Nullable String type, Group root) {
             if (text.length() > MAX_TEXT_LENGTH) {
                 throw invalid(parameter, at + ".value is longer than " + MAX_TEXT_LENGTH + " characters");
             }
-            if (JsonText.isUnstorable(text)) {
+            if (StorableJson.isUnstorable(text)) {
                 throw invalid(parameter, at + ".value contains a NUL character or an unpaired UTF-16 surrogate");
             }
         }

@@ -63,7 +63,7 @@ final class CreateRecordRequestValidator {
 
     /** Strings jsonb cannot store (NUL, unpaired surrogates) in any JSON field are named here, not a 500 later. */
     static void checkStorable(Object value, String field, List<Problem.FieldError> errors) {
-        String where = dev.runloom.records.filter.JsonText.firstUnstorable(value, field);
+        String where = dev.runloom.records.filter.StorableJson.firstUnstorable(value, field);
         if (where != null) {
             errors.add(new Problem.FieldError(where, "contains a NUL character or an unpaired UTF-16 surrogate"));
         }

@@ -49,7 +49,7 @@ public class RecordBulkController {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> patch = (Map<String, Object>) metadata;
-        String unstorable = dev.runloom.records.filter.JsonText.firstUnstorable(patch, "metadata");
+        String unstorable = dev.runloom.records.filter.StorableJson.firstUnstorable(patch, "metadata");
         if (unstorable != null) {
             throw ProblemException.validation(unstorable + " contains a NUL character or an unpaired UTF-16 surrogate");
         }

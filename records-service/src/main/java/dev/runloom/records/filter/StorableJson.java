@@ -1,5 +1,6 @@
 package dev.runloom.records.filter;
 
+import dev.runloom.common.input.TextRules;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.List;
@@ -10,28 +11,13 @@ import java.util.Map;
  * surrogate ({@code "\ud800"}) is "invalid input syntax for type json" there, and NUL is refused
  * too. Checked before such text reaches a statement, so it is a 400 naming where, not a 500.
  */
-public final class JsonText {
-    private JsonText() {
+public final class StorableJson {
+    private StorableJson() {
     }
 
-    /** Whether {@code text} has an unpaired surrogate or a NUL. */
+    /** Whether {@code text} has an unpaired surrogate or a NUL (common's {@link TextRules}). */
     public static boolean isUnstorable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\u0000') {
-                return true;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return true;
-                }
-            } else if (Character.isLowSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
+        return TextRules.problemWith(text) != null;
     }
 
     /** The path (e.g. {@code metadata.a[2]}) of the first key or string in a JSON value that cannot be stored, or null. */
