@@ -35,13 +35,23 @@ public class AgentCardController {
     public record FetchAgentCardRequest(@NotBlank @Size(max = 2048) String url) {
     }
 
-    /** A3: the card JSON as the remote agent serves it. */
+    /**
+     * A3: fetches the A2A agent card at {@code url} server-side (a bare origin is looked up at
+     * {@code /.well-known/agent-card.json}, then {@code /.well-known/agent.json}) and answers the card JSON as
+     * served. 400 {@code url_refused} when the URL (or a redirect) points to an internal address, 400
+     * {@code invalid_url} when it is not an http(s) URL; 502 {@code agent_card_unavailable} /
+     * {@code agent_card_invalid} when the remote side fails or does not serve a card.
+     */
     @Post("/fetch-agent-card")
     Map<String, Object> fetch(Tenant tenant, @Valid @Body FetchAgentCardRequest body) {
         return fetcher.fetch(body.url(), "url").card();
     }
 
-    /** A4: body {@code {}} (ignored); the agent with its new card, and what changed. */
+    /**
+     * A4: re-fetches an external agent's card (body {@code {}}, ignored) and answers the Agent with the new card
+     * and {@code changeReport {skillsAdded, skillsRemoved, rolesAutoApplied}}. 400 {@code not_external_agent} /
+     * {@code no_agent_card}; 404 for an unknown agent; 502 when the card cannot be fetched (the cached one is kept).
+     */
     @Post("/{id}/refresh-agent-card")
     RefreshResponse refresh(Tenant tenant, String id, @Nullable @Body Map<String, Object> ignored) {
         ExternalAgents.Refreshed refreshed = externals.refresh(tenant, id);
