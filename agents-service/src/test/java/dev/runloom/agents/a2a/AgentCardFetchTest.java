@@ -140,6 +140,19 @@ class AgentCardFetchTest implements TestPropertyProvider {
         fetch("file:///etc/passwd").assertProblem(400, "invalid_url");
         fetch("http://user:pw@agent.test:" + agent.port() + "/").assertProblem(400, "invalid_url");
         fetch("http://agent.test/" + "a".repeat(3000)).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": \"   \"}", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": null}", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": \"http://agent.test/\\u0000\"}", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": \"http://agent.test/\\ud800\"}", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": \"" + agent.url() + "\"} trailing", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{'url': 'x'}", ORG_A).assertProblem(400);
+        api.post("/v1/agents/fetch-agent-card", "{\"url\": \"" + "a".repeat(1_100_000) + "\"}", ORG_A)
+                .assertProblem(413);
+        api.send(io.micronaut.http.HttpRequest.POST("/v1/agents/fetch-agent-card", "url=" + agent.url())
+                .contentType("text/plain"), ORG_A).assertProblem(415);
+        api.post("/v1/agents/" + "x".repeat(10_000) + "/refresh-agent-card", "{}", ORG_A).assertProblem(414);
+        api.post("/v1/agents/" + "x".repeat(1_000) + "/refresh-agent-card", "{}", ORG_A).assertProblem(404, "not_found");
+        api.post("/v1/agents/..%2F..%2Fx/refresh-agent-card", "{}", ORG_A).assertStatus(404);
         api.post("/v1/agents/fetch-agent-card", Map.of("url", agent.url()), null).assertProblem(401);
         assertThat(agent.requests).isEmpty();
     }

@@ -1,6 +1,13 @@
 package dev.runloom.agents.a2a;
 
+import dev.runloom.agents.events.AgentEvents;
+import dev.runloom.agents.events.AgentExecutionCompletedV1;
 import dev.runloom.common.tenant.InternalTokens;
+import dev.runloom.kernel.events.CloudEventCodec;
+import dev.runloom.kernel.events.TopicNames;
+import dev.runloom.testsupport.KafkaTestTopics;
+import io.cloudevents.CloudEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.testsupport.ApiClient;
 import dev.runloom.testsupport.ApiClient.Reply;
@@ -41,6 +48,8 @@ class ExternalAgentsTest implements TestPropertyProvider {
     @Inject EmbeddedServer server;
     @Inject InternalTokens tokens;
     @Inject JsonMapper json;
+    @Inject KafkaTestTopics kafka;
+    @Inject TopicNames topics;
     final FakeA2aAgent remote = new FakeA2aAgent();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -188,6 +197,17 @@ class ExternalAgentsTest implements TestPropertyProvider {
         assertThat(detail.list("inputMessages")).hasSize(3);
         assertThat(api.get("/v1/agents/" + id + "/executions", ORG_A).data()).hasSize(1);
         api.get("/v1/agents/" + id + "/executions/" + executed.string("executionId"), ORG_B).assertProblem(404);
+
+        // the completion event, as for a native run
+        String executionId = executed.string("executionId");
+        ConsumerRecord<String, byte[]> record = kafka.awaitFirst(topics.of(AgentEvents.EXECUTIONS),
+                r -> executionId.equals(r.key()), Duration.ofSeconds(30));
+        CloudEvent event = CloudEventCodec.fromRecord(record);
+        assertThat(event.getType()).isEqualTo(AgentEvents.EXECUTION_COMPLETED.type());
+        AgentExecutionCompletedV1 payload = readEvent(event);
+        assertThat(payload.agentId()).isEqualTo(id);
+        assertThat(payload.status()).isEqualTo("completed");
+        assertThat(payload.iterations()).isEqualTo(1);
         executeJson(id, "hi", ORG_B).assertProblem(404, "not_found");
         assertThat(remote.rpcCalls()).hasSize(1);
     }
@@ -235,8 +255,7 @@ class ExternalAgentsTest implements TestPropertyProvider {
     @Test
     void anUnreachableOrRefusedEndpointFailsTheExecution() throws Exception {
         Reply unreachable = create(Map.of("endpoint", "http://agent.test:1/a2a"));
-        executeJson(unreachable.string("id"), "Hello", ORG_A).assertStatus(200);
-        Reply run = executeJson(unreachable.string("id"), "Hello", ORG_A);
+        Reply run = executeJson(unreachable.string("id"), "Hello", ORG_A).assertStatus(200);
         assertThat(run.string("status")).isEqualTo("failed");
         assertThat(run.map("error")).containsEntry("code", "external_agent_unreachable");
 
@@ -348,6 +367,14 @@ class ExternalAgentsTest implements TestPropertyProvider {
     @SuppressWarnings("unchecked")
     private static List<Object> skillIds(Object skills) {
         return ((List<Map<String, Object>>) skills).stream().map(s -> s.get("id")).toList();
+    }
+
+    private AgentExecutionCompletedV1 readEvent(CloudEvent event) {
+        try {
+            return json.readValue(event.getData().toBytes(), AgentExecutionCompletedV1.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private JsonNode parse(String text) {
