@@ -1,5 +1,6 @@
 package dev.runloom.agents.loop;
 
+import dev.runloom.agents.a2a.ExternalAgentRunner;
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
@@ -41,9 +42,12 @@ public class AgentExecutor {
     private final ExecutionEventStore eventStore;
     private final JsonMapper json;
     private final RunningExecutions running;
+    private final ExternalAgentRunner external;
 
     public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
-                         ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running) {
+                         ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running,
+                         ExternalAgentRunner external) {
+        this.external = external;
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
@@ -120,6 +124,9 @@ public class AgentExecutor {
 
     LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
         try {
+            if (ExternalAgentRunner.runs(spec)) {
+                return external.run(execution, events); // an A2A agent: one message/send instead of the model loop
+            }
             return loop.run(tenant, spec, execution.inputMessages(), events);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end

@@ -42,6 +42,8 @@ public final class Scopes {
                 rule(Set.of(HttpMethod.POST), "/v1/batch(/.*)?", "FLOWS:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/schedules/" + ANY_ID + "/(run|trigger)", "SCHEDULES:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/agents/" + ANY_ID + "/(execute|approve|resume)", "AGENTS:EXECUTE"),
+                // A3/A4: the service fetches a URL the caller chose (SSRF-guarded) and A4 stores it: never a READ key's
+                rule(Set.of(HttpMethod.POST), "/v1/agents/(fetch-agent-card|" + ANY_ID + "/refresh-agent-card)", "AGENTS:WRITE"),
                 // a POST that only reads: previewing a filter changes nothing
                 rule(Set.of(HttpMethod.POST), "/v1/records/preview-filter", "RECORDS:READ"),
                 rule(READS, "/v1/records(/.*)?", "RECORDS:READ"),
