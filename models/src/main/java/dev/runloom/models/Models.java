@@ -28,6 +28,11 @@ public class Models {
         return find(model).isPresent();
     }
 
+    /** The name of the provider serving {@code model}, if any serves it. */
+    public Optional<String> providerName(String model) {
+        return find(model).map(ModelProvider::name);
+    }
+
     public ModelCall complete(ModelRequest request) {
         ModelProvider provider = providerOf(request.model());
         long start = System.nanoTime();
