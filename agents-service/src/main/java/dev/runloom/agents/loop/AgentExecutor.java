@@ -1,5 +1,6 @@
 package dev.runloom.agents.loop;
 
+import dev.runloom.models.CallOrigin;
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
@@ -120,7 +121,9 @@ public class AgentExecutor {
 
     LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
         try {
-            return loop.run(tenant, spec, execution.inputMessages(), events);
+            return loop.run(tenant, spec, execution.inputMessages(), events,
+                    SurfaceTypes.SCHEDULE.equals(execution.surfaceType()) ? CallOrigin.Priority.BATCH
+                            : CallOrigin.Priority.INTERACTIVE);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end
             LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);
