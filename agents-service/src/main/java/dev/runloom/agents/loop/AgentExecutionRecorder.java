@@ -95,7 +95,7 @@ public class AgentExecutionRecorder {
                 new AgentExecutionCompletedV1(execution.id(), execution.agentId(), execution.organizationId(),
                         execution.parentExecutionId(), result.status(), result.stopReason(), result.iterations(),
                         result.totalTokens(), result.totalCost(), execution.startedAt(), result.completedAt(),
-                        scheduleRunId)));
+                        scheduleRunId, execution.agentSpec() instanceof AgentSpec spec ? spec.config().model() : null)));
     }
 
     private static ExecutionResult result(NewExecution execution, LoopOutcome outcome) {

@@ -1,6 +1,7 @@
 package dev.runloom.agents.loop;
 
 import dev.runloom.agents.a2a.ExternalAgentRunner;
+import dev.runloom.models.CallOrigin;
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.executions.ExecutionResult;
@@ -127,7 +128,9 @@ public class AgentExecutor {
             if (ExternalAgentRunner.runs(spec)) {
                 return external.run(execution, events); // an A2A agent: one message/send instead of the model loop
             }
-            return loop.run(tenant, spec, execution.inputMessages(), events);
+            return loop.run(tenant, spec, execution.inputMessages(), events,
+                    SurfaceTypes.SCHEDULE.equals(execution.surfaceType()) ? CallOrigin.Priority.BATCH
+                            : CallOrigin.Priority.INTERACTIVE);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end
             LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);

@@ -8,6 +8,7 @@ import dev.runloom.models.ChatMessage;
 import dev.runloom.models.ModelCall;
 import dev.runloom.models.ModelCallException;
 import dev.runloom.models.ModelCallPolicy;
+import dev.runloom.models.CallOrigin;
 import dev.runloom.models.ModelCaller;
 import dev.runloom.models.ModelRequest;
 import dev.runloom.models.ResponseFormat;
@@ -73,6 +74,13 @@ public class AgentLoop {
     }
 
     public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events) {
+        return run(tenant, agent, input, events, CallOrigin.Priority.INTERACTIVE);
+    }
+
+    /** {@code priority}: the LLM governor's (a scheduled run is batch work; a call someone waits for, interactive). */
+    public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events,
+                           CallOrigin.Priority priority) {
+        CallOrigin origin = new CallOrigin(tenant.organizationId(), priority);
         AgentConfig config = agent.config();
         Instant deadline = clock.instant().plus(budget);
         List<ChatMessage> conversation = new ArrayList<>(input);
@@ -95,8 +103,8 @@ public class AgentLoop {
             try {
                 int turn = number;
                 call = events.streaming()
-                        ? models.stream(request, policy, text -> events.textDelta(turn, text))
-                        : models.call(request, policy);
+                        ? models.stream(request, policy, origin, text -> events.textDelta(turn, text))
+                        : models.call(request, policy, origin);
             } catch (ProblemException e) {
                 return new LoopOutcome(iterations, toolCalls, lastText, StopReasons.ERROR,
                         new LoopOutcome.LoopError(e.problem().code(), e.problem().detail()));
