@@ -7,6 +7,7 @@ import dev.runloom.flows.engine.FlowExecutionOutcome;
 import dev.runloom.flows.engine.RecordExecution;
 import dev.runloom.flows.recordsource.SourceRecord;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -73,13 +74,20 @@ public class BatchRecordRunner {
      */
     public CompletableFuture<FlowExecutionOutcome> start(CompiledFlow flow, ExecutionScope scope, SourceRecord record,
                                                          BatchRecordWork.Options options) {
+        return start(flow, scope, record, options, null);
+    }
+
+    /** As {@link #start(CompiledFlow, ExecutionScope, SourceRecord, BatchRecordWork.Options)}, resuming a replayed record. */
+    public CompletableFuture<FlowExecutionOutcome> start(CompiledFlow flow, ExecutionScope scope, SourceRecord record,
+                                                         BatchRecordWork.Options options,
+                                                         RecordExecution.@Nullable Resume resume) {
         boolean concurrent = options.recordConcurrency() > 1;
         String batchKey = String.valueOf(scope.batchId());
         if (concurrent) {
             awaitRoom(batchKey, options.recordConcurrency());
         }
         Executor executor = concurrent || options.timeoutMs() != null ? recordThreads : Runnable::run;
-        CompletableFuture<FlowExecutionOutcome> outcome = attempt(engine.start(flow, scope, record), options, executor);
+        CompletableFuture<FlowExecutionOutcome> outcome = attempt(engine.start(flow, scope, record, resume), options, executor);
         if (concurrent) {
             underway.get().computeIfAbsent(batchKey, k -> new ArrayDeque<>()).add(outcome);
         } else {
