@@ -120,6 +120,17 @@ public final class FakeModelServer implements AutoCloseable {
         }
 
         /** Headers and the first bytes of a body, then nothing for {@code ms}: a provider stalling mid-answer. */
+        /**
+         * This reply, sent slowly: status and headers at once, then a space every 20 ms for {@code ms}
+         * (JSON allows leading whitespace), then the body. A client that hangs up meanwhile makes a write
+         * fail: the request is then counted in {@link FakeModelServer#abandonedByClient()}.
+         */
+        public Reply trickled(long ms) {
+            Map<String, String> h = new java.util.HashMap<>(headers);
+            h.put("X-Trickle-Ms", Long.toString(ms));
+            return new Reply(status, Map.copyOf(h), body, events, delayMs);
+        }
+
         public static Reply stallingBody(long ms) {
             return new Reply(200, Map.of("Content-Type", "application/json", "X-Stall-Ms", Long.toString(ms)),
                     "{\"id\":\"chatcmpl-stall\",\"choices\":[", List.of(), 0);
@@ -143,6 +154,8 @@ public final class FakeModelServer implements AutoCloseable {
                      "usage":{"input_tokens":30,"output_tokens":9}}""".formatted(quote(id), quote(tool), inputJson));
         }
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger abandoned = new java.util.concurrent.atomic.AtomicInteger();
 
     public FakeModelServer() {
         try {
@@ -174,6 +187,11 @@ public final class FakeModelServer implements AutoCloseable {
     public FakeModelServer answerByDefault(Reply reply) {
         this.fallback = reply;
         return this;
+    }
+
+    /** Requests whose client closed the connection while a {@link Reply#trickled} answer was still being sent. */
+    public int abandonedByClient() {
+        return abandoned.get();
     }
 
     public List<Recorded> requests() {
@@ -214,6 +232,26 @@ public final class FakeModelServer implements AutoCloseable {
                 return;
             }
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            String trickle = reply.headers().get("X-Trickle-Ms");
+            if (trickle != null) {
+                exchange.sendResponseHeaders(reply.status(), 0);
+                OutputStream out = exchange.getResponseBody();
+                long until = System.nanoTime() + Long.parseLong(trickle) * 1_000_000;
+                try {
+                    while (System.nanoTime() < until) {
+                        out.write(' ');
+                        out.flush();
+                        Thread.sleep(20);
+                    }
+                    out.write(bytes);
+                } catch (IOException e) {
+                    abandoned.incrementAndGet();
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             String stall = reply.headers().get("X-Stall-Ms");
             if (stall != null) {
                 exchange.sendResponseHeaders(reply.status(), bytes.length + 100L);

@@ -46,9 +46,11 @@ public class BatchApiController {
     private final BatchRecordSteps steps;
     private final CancelledBatches cancelled;
     private final JsonMapper json;
+    private final BatchReplayer replayer;
 
     public BatchApiController(BatchStarter starter, BatchService batches, BatchRecordSteps steps,
-                              CancelledBatches cancelled, JsonMapper json) {
+                              CancelledBatches cancelled, JsonMapper json, BatchReplayer replayer) {
+        this.replayer = replayer;
         this.starter = starter;
         this.batches = batches;
         this.steps = steps;
@@ -92,6 +94,56 @@ public class BatchApiController {
         Batch batch = batches.cancel(tenant, id);
         cancelled.cancelledHere(batch.id());
         return BatchController.BatchStatusResponse.of(batch, null);
+    }
+
+    /**
+     * Replay from step N (a Runloom extension): 202 with the new batch, which re-runs the old batch's
+     * records (or {@code recordIds} among them) from step {@code fromStep} (1-based; 1 runs everything
+     * again) reusing the earlier steps' outputs — see {@link BatchReplayer}.
+     */
+    @Post("/{id}/replay")
+    public HttpResponse<ReplayResponse> replay(Tenant tenant, @PathVariable String id, @Nullable @Body ReplayBody body) {
+        if (body == null) {
+            throw ProblemException.validation("A JSON body with fromStep (1 = the first step) is required");
+        }
+        if (!(body.fromStep() instanceof Number n) || n instanceof Double || n instanceof Float
+                || n instanceof java.math.BigDecimal d && d.stripTrailingZeros().scale() > 0) {
+            throw ProblemException.invalidParameter("fromStep", body.fromStep() == null ? "is required"
+                    : "must be a whole number (1 = the first step)");
+        }
+        long fromStep = n.longValue();
+        if (fromStep < 1 || fromStep > Integer.MAX_VALUE) {
+            throw ProblemException.invalidParameter("fromStep", "must be 1 or more (1 = the first step); was " + fromStep);
+        }
+        if (body.recordIds() != null && !(body.recordIds() instanceof List<?>)) {
+            throw ProblemException.validation("recordIds must be an array of record ids");
+        }
+        List<?> ids = body.recordIds() == null ? List.of() : (List<?>) body.recordIds();
+        if (ids.size() > BatchSubmission.MAX_RECORD_IDS) {
+            throw ProblemException.validation("recordIds holds " + ids.size() + " ids; at most "
+                    + BatchSubmission.MAX_RECORD_IDS + " are allowed");
+        }
+        LinkedHashSet<String> unique = new LinkedHashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String recordId = text(ids.get(i), "recordIds[" + i + "]");
+            if (recordId == null) {
+                throw ProblemException.validation("recordIds[" + i + "] must be a non-empty string");
+            }
+            unique.add(recordId);
+        }
+        String flowVersion = text(body.flowVersion(), "flowVersion");
+        BatchOptions options;
+        try {
+            SubmitOptions o = body.options();
+            options = o == null ? BatchOptions.DEFAULTS
+                    : BatchOptions.of(null, o.recordConcurrency(), null, null, o.maxRetries());
+        } catch (BatchOptions.InvalidBatchOptions e) {
+            throw ProblemException.validation(e.getMessage().replace("executionOptions", "options"));
+        }
+        Batch batch = replayer.replay(tenant, id, new BatchReplayer.ReplayRequest((int) fromStep, List.copyOf(unique),
+                flowVersion, options));
+        return HttpResponse.accepted().body(new ReplayResponse(batch.id(), batch.status(), id, (int) fromStep,
+                batch.flowVersionId(), batch.totalRecords()));
     }
 
     /** B5: what one record of the batch cost, by model (reference §2.14's record cost aggregation). */
@@ -224,6 +276,17 @@ public class BatchApiController {
 
     @Serdeable
     public record SubmitResponse(String batchExecutionId, String status) {
+    }
+
+    /** Replay: {@code fromStep} 1-based (1 = the first step); {@code recordIds} among the batch's; {@code flowVersion} a version id of the same flow. */
+    @Serdeable
+    public record ReplayBody(@Nullable Object fromStep, @Nullable Object recordIds, @Nullable Object flowVersion,
+                             @Nullable SubmitOptions options) {
+    }
+
+    @Serdeable
+    public record ReplayResponse(String batchExecutionId, String status, String replayOf, int fromStep,
+                                 @Nullable String flowVersionId, int totalRecords) {
     }
 
     @Serdeable

@@ -1,7 +1,10 @@
 package dev.runloom.flows.batches;
 
 import dev.runloom.common.jdbc.Row;
+import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Sql;
+import dev.runloom.flows.recordsource.SourceRecord;
+import io.micronaut.core.type.Argument;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -10,6 +13,8 @@ import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The batch API's read-side queries over {@code batches}, {@code flow_executions} and
@@ -18,10 +23,45 @@ import java.util.List;
  */
 @Singleton
 public class BatchReads {
-    private final Sql sql;
+    private static final Argument<Map<String, Object>> JSON_OBJECT = Argument.mapOf(String.class, Object.class);
 
-    public BatchReads(Sql sql) {
+    private final Sql sql;
+    private final JsonColumns json;
+
+    public BatchReads(Sql sql, JsonColumns json) {
         this.sql = sql;
+        this.json = json;
+    }
+
+    /**
+     * The records a batch ran, each once (its latest execution), as they were then: id, name, type and
+     * the metadata its step results kept — what a replay of the batch runs on.
+     */
+    public List<SourceRecord> executedRecords(String organizationId, String batchId) {
+        return sql.list("""
+                SELECT DISTINCT ON (e.record_id) e.record_id, e.record_name, e.record_type,
+                       (SELECT s.record_metadata::text FROM step_results s
+                        WHERE s.execution_id = e.id AND s.record_metadata IS NOT NULL LIMIT 1) AS metadata
+                FROM flow_executions e
+                WHERE e.organization_id = ? AND e.batch_id = ?
+                ORDER BY e.record_id, e.started_at DESC""",
+                row -> new SourceRecord(row.string("record_id"), row.string("record_name"), row.string("record_type"),
+                        json.read(row.string("metadata"), JSON_OBJECT)),
+                organizationId, batchId);
+    }
+
+    /**
+     * The variables a record's execution in the batch had when the step started ({@code inputVariables}
+     * of its latest row that ran); empty when the step never ran for the record there.
+     */
+    public Optional<Map<String, Object>> variablesBefore(String organizationId, String batchId, String recordId,
+                                                         String stepId) {
+        return sql.first("""
+                SELECT input_variables::text AS variables FROM step_results
+                WHERE batch_id = ? AND record_id = ? AND step_id = ? AND organization_id = ?
+                  AND input_variables IS NOT NULL
+                ORDER BY created_at DESC, retry_count DESC LIMIT 1""",
+                row -> json.read(row.string("variables"), JSON_OBJECT), batchId, recordId, stepId, organizationId);
     }
 
     /** One batch of the summary, with its flow's current name. */

@@ -17,7 +17,23 @@ import java.util.Map;
 @Serdeable
 public record BatchRecordWork(String batchId, String organizationId, @Nullable String userId, String flowId,
                               String flowVersionId, @Nullable String scheduleRunId, SourceRecord record,
-                              @Nullable Map<String, Object> inputs, @Nullable Options options) {
+                              @Nullable Map<String, Object> inputs, @Nullable Options options,
+                              @Nullable Replay replay) {
+
+    public BatchRecordWork(String batchId, String organizationId, @Nullable String userId, String flowId,
+                           String flowVersionId, @Nullable String scheduleRunId, SourceRecord record,
+                           @Nullable Map<String, Object> inputs, @Nullable Options options) {
+        this(batchId, organizationId, userId, flowId, flowVersionId, scheduleRunId, record, inputs, options, null);
+    }
+
+    /**
+     * A replayed record ({@code POST /v1/batch/:id/replay}): start at {@code fromIndex} (0-based top-level
+     * step of this item's version) with the variables the record's execution in batch {@code replayOf}
+     * had when its step {@code sourceStepId} (the step at that index in the old batch's version) started.
+     */
+    @Serdeable
+    public record Replay(String replayOf, int fromIndex, String sourceStepId) {
+    }
 
     /** The batch's options that matter to a worker (see {@link BatchOptions}). */
     @Serdeable

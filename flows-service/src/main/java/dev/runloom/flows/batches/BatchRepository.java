@@ -109,4 +109,10 @@ public abstract class BatchRepository implements GenericRepository<Batch, String
             SELECT EXISTS (SELECT 1 FROM batches WHERE organization_id = :organizationId AND id = :id
                                                    AND status = 'cancelled')""")
     public abstract boolean isCancelled(String organizationId, String id);
+
+    @Query("""
+            INSERT INTO batch_replays (batch_id, organization_id, replay_of, from_step, flow_version_id)
+            VALUES (:batchId, :organizationId, :replayOf, :fromStep, :flowVersionId)""")
+    public abstract void insertReplay(String batchId, String organizationId, String replayOf, int fromStep,
+                                      String flowVersionId);
 }

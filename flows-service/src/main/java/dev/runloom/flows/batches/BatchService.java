@@ -68,9 +68,43 @@ public class BatchService {
      * @return empty when the request names a batch id that already exists (a redelivered schedule
      *         run): then nothing is written
      */
+    /**
+     * {@code POST /v1/batch/:id/replay}: a new batch of {@code flow}'s version over {@code records} of the
+     * batch {@code replayOf}, each work item starting at {@code replay}'s step; linked to the old batch
+     * ({@code batch_replays}). Queued like any fanned-out batch, in one transaction.
+     */
+    @Transactional
+    public Batch queueReplay(Tenant tenant, CompiledFlow flow, @Nullable String recordType, List<SourceRecord> records,
+                             BatchOptions options, BatchRecordWork.Replay replay) {
+        Batch batch = queue(tenant.organizationId(), tenant.userId(), flow, recordType, records,
+                new BatchRequest(null, null, Map.of(), options), replay).orElseThrow();
+        batches.insertReplay(batch.id(), batch.organizationId(), replay.replayOf(), replay.fromIndex() + 1,
+                flow.versionId());
+        return batch;
+    }
+
+    /** The records a finished batch ran, as they were (a replay's records). */
+    @Transactional(readOnly = true)
+    public List<SourceRecord> executedRecords(String organizationId, String batchId) {
+        return reads.executedRecords(organizationId, batchId);
+    }
+
+    /** For a replayed work item: the variables its record had in the old batch when the step started. */
+    @Transactional(readOnly = true)
+    public Optional<Map<String, Object>> variablesBefore(String organizationId, String batchId, String recordId,
+                                                         String stepId) {
+        return reads.variablesBefore(organizationId, batchId, recordId, stepId);
+    }
+
     @Transactional
     public Optional<Batch> queue(String organizationId, @Nullable String userId, CompiledFlow flow, String recordType,
                                  List<SourceRecord> records, BatchRequest request) {
+        return queue(organizationId, userId, flow, recordType, records, request, null);
+    }
+
+    private Optional<Batch> queue(String organizationId, @Nullable String userId, CompiledFlow flow,
+                                  @Nullable String recordType, List<SourceRecord> records, BatchRequest request,
+                                  BatchRecordWork.@Nullable Replay replay) {
         String batchId = request.batchId() != null ? request.batchId() : Ids.newId("batch");
         String scheduleRunId = request.scheduleRunId();
         Instant started = now();
@@ -89,7 +123,7 @@ public class BatchService {
         events.add(BatchEvents.started(batch, flow.flowName()));
         for (SourceRecord record : records) {
             events.add(BatchEvents.work(new BatchRecordWork(batchId, organizationId, userId, flow.flowId(),
-                    flow.versionId(), scheduleRunId, record, inputs, options)));
+                    flow.versionId(), scheduleRunId, record, inputs, options, replay)));
         }
         if (empty) {
             events.add(BatchEvents.completed(batch));

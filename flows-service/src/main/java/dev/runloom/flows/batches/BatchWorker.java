@@ -3,6 +3,7 @@ package dev.runloom.flows.batches;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
 import dev.runloom.flows.engine.ExecutionScope;
+import dev.runloom.flows.engine.RecordExecution;
 import dev.runloom.flows.engine.FlowExecutionOutcome;
 import dev.runloom.flows.flow.FlowService;
 import dev.runloom.kernel.consumer.EventSubscriber;
@@ -93,7 +94,35 @@ public class BatchWorker implements EventSubscriber {
         }
         // a run that throws (a step's failure is an outcome, not this) completes the future exceptionally:
         // the kernel dead-letters the item, and a StackOverflowError from a pathological template is its fault too
-        return runner.start(flow.get(), scope(work), work.record(), work.optionsOrDefaults());
+        RecordExecution.Resume resume = null;
+        BatchRecordWork.Replay replay = work.replay();
+        if (replay != null && replay.fromIndex() > 0) {
+            Optional<Map<String, Object>> variables = batches.variablesBefore(work.organizationId(), replay.replayOf(),
+                    work.record().id(), replay.sourceStepId());
+            String refused = variables.isEmpty()
+                    ? "step " + (replay.fromIndex() + 1) + " did not run for this record in batch " + replay.replayOf()
+                            + ", so there is nothing to resume from; replay it from an earlier step"
+                    : truncatedVariable(variables.get());
+            if (refused != null) {
+                return CompletableFuture.completedFuture(FlowExecutionOutcome.failedWithoutRunning(work.flowId(),
+                        flow.get().flowName(), work.flowVersionId(), scope(work), work.record(),
+                        variables.isEmpty() ? refused : "variable '" + refused + "' of batch " + replay.replayOf()
+                                + " was too large to keep with its step result (over 64 KiB of JSON); replay from an earlier step", now()));
+            }
+            resume = new RecordExecution.Resume(replay.fromIndex(), variables.get());
+        }
+        return runner.start(flow.get(), scope(work), work.record(), work.optionsOrDefaults(), resume);
+    }
+
+    /** The name of a stored variable that was cut at the step results' size cap, or null. */
+    private static String truncatedVariable(Map<String, Object> variables) {
+        for (Map.Entry<String, Object> e : variables.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("_truncated")) && m.size() == 2
+                    && m.containsKey("maxBytes")) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.runloom.flows.batches;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
@@ -21,13 +22,18 @@ public class CancelledBatches {
     /** Batches remembered at most; past it the memory starts over (a re-read is all it costs). */
     static final int MAX_REMEMBERED = 10_000;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CancelledBatches.class);
+
     private final BatchService batches;
+    private final BatchRecordRunner runner;
     private final long recheckNanos;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> runningCheckedAt = new ConcurrentHashMap<>();
 
-    public CancelledBatches(BatchService batches, @Value("${runloom.flows.cancel-recheck-ms:250}") long recheckMs) {
+    public CancelledBatches(BatchService batches, BatchRecordRunner runner,
+                            @Value("${runloom.flows.cancel-recheck-ms:250}") long recheckMs) {
         this.batches = batches;
+        this.runner = runner;
         this.recheckNanos = recheckMs * 1_000_000;
     }
 
@@ -51,11 +57,33 @@ public class CancelledBatches {
         return isCancelled;
     }
 
-    /** This replica cancelled it: its own workers need not wait for the next re-read. */
+    /**
+     * This replica cancelled it: its own workers need not wait for the next re-read, and its records
+     * under way are aborted now (their model calls too).
+     */
     void cancelledHere(String batchId) {
         forgetAllIfFull();
         cancelled.add(batchId);
         runningCheckedAt.remove(batchId);
+        runner.abortBatch(batchId);
+    }
+
+    /**
+     * The cancel watcher: a batch cancelled on another replica has its records under way here aborted
+     * within about {@code cancel-watch-interval} + {@code cancel-recheck-ms} (one cheap read per batch
+     * under way, at most every recheck).
+     */
+    @Scheduled(fixedDelay = "${runloom.flows.cancel-watch-interval:250ms}", initialDelay = "1s")
+    void abortCancelledUnderway() {
+        for (Map.Entry<String, String> batch : runner.batchesUnderway().entrySet()) {
+            try {
+                if (isCancelled(batch.getValue(), batch.getKey())) {
+                    runner.abortBatch(batch.getKey());
+                }
+            } catch (RuntimeException e) { // the database may be away for a moment: the next round asks again
+                LOG.debug("cannot check whether batch {} was cancelled: {}", batch.getKey(), e.toString());
+            }
+        }
     }
 
     private void forgetAllIfFull() {

@@ -40,7 +40,16 @@ public class FlowEngine {
 
     /** An execution whose attempts the caller runs (see {@link RecordExecution#newAttempt}). */
     public RecordExecution start(CompiledFlow flow, ExecutionScope scope, SourceRecord record) {
-        return new RecordExecution(this, flow, scope, record);
+        return new RecordExecution(this, flow, scope, record, null);
+    }
+
+    /**
+     * An execution that starts at a later step (a batch replay): the steps before {@code resume}'s
+     * index are not run, and the context starts with the variables they left behind.
+     */
+    public RecordExecution start(CompiledFlow flow, ExecutionScope scope, SourceRecord record,
+                                 RecordExecution.@Nullable Resume resume) {
+        return new RecordExecution(this, flow, scope, record, resume);
     }
 
     /** A step output as stored in {@code output_preview}: text, or JSON, cut to {@value #PREVIEW_LENGTH} characters. */

@@ -51,6 +51,7 @@ public final class RecordExecution {
     private final CompiledFlow flow;
     private final ExecutionScope scope;
     private final SourceRecord record;
+    private final @Nullable Resume resume;
     private final String executionId = Ids.newId("exec");
     private final Instant startedAt = now();
     private final long startNanos = System.nanoTime();
@@ -66,11 +67,26 @@ public final class RecordExecution {
     private BigDecimal cost = BigDecimal.ZERO;
     private boolean finished;
 
-    RecordExecution(FlowEngine engine, CompiledFlow flow, ExecutionScope scope, SourceRecord record) {
+    RecordExecution(FlowEngine engine, CompiledFlow flow, ExecutionScope scope, SourceRecord record,
+                    @Nullable Resume resume) {
+        if (resume != null && (resume.fromIndex() < 0 || resume.fromIndex() >= flow.steps().size())) {
+            throw new IllegalArgumentException("cannot resume at step index " + resume.fromIndex() + " of "
+                    + flow.steps().size() + " steps");
+        }
         this.engine = engine;
         this.flow = flow;
         this.scope = scope;
         this.record = record;
+        this.resume = resume;
+    }
+
+    /**
+     * Where a replayed execution starts: the 0-based index of its first top-level step to run, and the
+     * variables the earlier steps left (their outputs by output variable, {@code previous_output}, the
+     * inputs) as another execution stored them with that step ({@code inputVariables}, {@code _record}
+     * aside). The earlier steps are not run again, write no step results and cost nothing.
+     */
+    public record Resume(int fromIndex, Map<String, Object> variables) {
     }
 
     /** The next attempt (the first has retryCount 0); the previous one must have ended. */
@@ -111,6 +127,13 @@ public final class RecordExecution {
 
     private Map<String, Object> initialContext() {
         Map<String, Object> context = new HashMap<>();
+        if (resume != null) {
+            resume.variables().forEach((name, value) -> {
+                if (!StepConfig.RECORD_VARIABLE.equals(name)) {
+                    context.put(name, value);
+                }
+            });
+        }
         scope.inputs().forEach((name, value) -> {
             if (!StepConfig.RECORD_VARIABLE.equals(name) && !StepConfig.PREVIOUS_OUTPUT_VARIABLE.equals(name)) {
                 context.put(name, value);
@@ -137,6 +160,11 @@ public final class RecordExecution {
         Map<String, Object> inputs = new LinkedHashMap<>(context);
         inputs.remove(StepConfig.RECORD_VARIABLE);
         return inputs;
+    }
+
+    /** The first top-level step an attempt runs: 0, or where a replay resumes. */
+    private int firstStep() {
+        return resume == null ? 0 : resume.fromIndex();
     }
 
     private static Instant now() {
@@ -173,6 +201,7 @@ public final class RecordExecution {
 
         private Attempt(int retryCount) {
             this.retryCount = retryCount;
+            this.nextStep = firstStep();
         }
 
         public int retryCount() {
@@ -183,7 +212,7 @@ public final class RecordExecution {
         public void run() {
             Map<String, Object> context = initialContext();
             List<CompiledFlow.CompiledStep> steps = flow.steps();
-            for (int i = 0; i < steps.size(); i++) {
+            for (int i = firstStep(); i < steps.size(); i++) {
                 synchronized (RecordExecution.this) {
                     if (abandoned) {
                         return;

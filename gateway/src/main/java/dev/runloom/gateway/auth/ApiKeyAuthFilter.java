@@ -28,7 +28,8 @@ import java.util.Optional;
 
 /**
  * Authenticates every public {@code /v1} request by its API key — {@code Authorization: Bearer <key>},
- * the bare {@code Authorization: <key>} of the vendor's production samples, or {@code X-API-Key: <key>} —
+ * the bare {@code Authorization: <key>} of the vendor's production samples, or {@code X-API-Key: <key>}
+ * (a WebSocket upgrade may offer it as the subprotocol {@code runloom.api-key.<key>}) —
  * then applies the rate limits and the route's scope ({@link Scopes}), and leaves the resolved
  * {@link Tenant} in a request attribute for the proxy and the gateway's own controllers.
  * {@code /v1/admin/**} takes only the admin key. Failed authentications are counted per client
@@ -40,6 +41,9 @@ public class ApiKeyAuthFilter implements Ordered {
     public static final int ORDER = ServerFilterPhase.SECURITY.order();
     public static final String TENANT_ATTRIBUTE = "runloom.gateway.tenant";
     public static final String API_KEY_HEADER = "X-API-Key";
+    public static final String WEBSOCKET_PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+    /** A WebSocket subprotocol carrying the API key: {@code runloom.api-key.<key>} (keys are URL-safe tokens). */
+    public static final String WEBSOCKET_KEY_PROTOCOL = "runloom.api-key.";
     private static final String DECISION_ATTRIBUTE = "runloom.gateway.rate-limit";
     private static final String ADMIN_PATH = "/v1/admin";
 
@@ -74,14 +78,15 @@ public class ApiKeyAuthFilter implements Ordered {
     public @Nullable HttpResponse<Problem> authenticate(HttpRequest<?> request) {
         String address = clientAddress(request);
         RateLimits.Decision blocked = limits.blockedForFailedAuth(address);
-        Optional<String> presented = presentedKey(request.getHeaders());
+        Optional<String> presented = presentedKey(request);
         if (blocked != null && presented.flatMap(keys::authenticateCached).isEmpty()) {
             // over its failed-auth budget: only keys this gateway already knows to be good get through
             return tooManyRequests(blocked);
         }
         if (presented.isEmpty()) {
             return failed(address, "missing_api_key",
-                    "Send your API key as 'Authorization: Bearer <key>', 'Authorization: <key>' or 'X-API-Key: <key>'");
+                    "Send your API key as 'Authorization: Bearer <key>', 'Authorization: <key>' or 'X-API-Key: <key>'"
+                            + " (WebSocket: also as the subprotocol 'runloom.api-key.<key>')");
         }
         String rawPath = request.getUri().getRawPath();
         if (rawPath.equals(ADMIN_PATH) || rawPath.startsWith(ADMIN_PATH + "/")) {
@@ -157,6 +162,29 @@ public class ApiKeyAuthFilter implements Ordered {
     private static String clientAddress(HttpRequest<?> request) {
         InetSocketAddress remote = request.getRemoteAddress();
         return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    /**
+     * The key from the headers ({@link #presentedKey(HttpHeaders)}); on a WebSocket upgrade, where a
+     * browser cannot set headers, also from the offered subprotocols: {@code Sec-WebSocket-Protocol:
+     * runloom.v1, runloom.api-key.<key>} ({@link #WEBSOCKET_KEY_PROTOCOL}). Never from the query string:
+     * URLs end up in access logs and browser history.
+     */
+    static Optional<String> presentedKey(HttpRequest<?> request) {
+        HttpHeaders headers = request.getHeaders();
+        Optional<String> key = presentedKey(headers);
+        if (key.isPresent() || !"websocket".equalsIgnoreCase(headers.get(HttpHeaders.UPGRADE))) {
+            return key;
+        }
+        for (String offered : headers.getAll(WEBSOCKET_PROTOCOL_HEADER)) {
+            for (String protocol : offered.split(",")) {
+                String p = protocol.trim();
+                if (p.startsWith(WEBSOCKET_KEY_PROTOCOL) && p.length() > WEBSOCKET_KEY_PROTOCOL.length()) {
+                    return Optional.of(p.substring(WEBSOCKET_KEY_PROTOCOL.length()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The key from Authorization (with or without the Bearer scheme), else from X-API-Key. */

@@ -52,6 +52,8 @@ public final class Scopes {
                 rule(Set.of(HttpMethod.POST), "/v1/records/preview-filter", "RECORDS:READ"),
                 rule(READS, "/v1/records(/.*)?", "RECORDS:READ"),
                 rule(ANY, "/v1/records(/.*)?", "RECORDS:WRITE"),
+                // the batch progress WebSocket (served by the gateway) and its SSE alternative: reading a batch
+                rule(READS, "/v1/batch/" + ANY_ID + "/(ws|events)", "FLOWS:READ"),
                 rule(READS, "/v1/(flows|flow-versions|flow-steps|batch)(/.*)?", "FLOWS:READ"),
                 rule(ANY, "/v1/(flows|flow-versions|flow-steps)(/.*)?", "FLOWS:WRITE"),
                 rule(READS, "/v1/schedules(/.*)?", "SCHEDULES:READ"),

@@ -42,6 +42,7 @@ import java.util.Set;
 @Singleton
 public class PublicOpenApiDocument {
     static final String OWN_DOCUMENT = "META-INF/swagger/openapi.json";
+    static final String SOCKET_DOCUMENT = "openapi/batch-socket.json";
     private static final Logger LOG = LoggerFactory.getLogger(PublicOpenApiDocument.class);
     private static final Argument<Map<String, Object>> JSON_OBJECT = Argument.mapOf(String.class, Object.class);
     /** Who the gateway is when it reads the services' documents: no organization's data is involved. */
@@ -105,6 +106,8 @@ public class PublicOpenApiDocument {
                 .map(documents -> {
                     List<OpenApiMerger.ServiceDocument> all = new ArrayList<>(documents);
                     ownDocument().ifPresent(all::add);
+                    // the batch WebSocket is no controller, so micronaut-openapi cannot see it: described by hand
+                    all.add(new OpenApiMerger.ServiceDocument("gateway", parse(resource(SOCKET_DOCUMENT))));
                     try {
                         return json.writeValueAsBytes(merger.merge(all));
                     } catch (IOException e) {
@@ -133,6 +136,17 @@ public class PublicOpenApiDocument {
             }
             return java.util.Optional.of(new OpenApiMerger.ServiceDocument("gateway",
                     parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = PublicOpenApiDocument.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the gateway");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

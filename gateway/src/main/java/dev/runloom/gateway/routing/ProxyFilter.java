@@ -5,6 +5,7 @@ import dev.runloom.common.problem.Problem;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.gateway.auth.ApiKeyAuthFilter;
+import dev.runloom.gateway.batchsocket.BatchSockets;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpHeaders;
@@ -77,7 +78,9 @@ public class ProxyFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
-        if (servedHere(request.getUri().getRawPath())) {
+        if (servedHere(request.getUri().getRawPath())
+                || BatchSockets.isSocketPath(request.getUri().getRawPath()) && BatchSockets.isUpgrade(request)) {
+            // the batch WebSocket is the gateway's own (an upgrade cannot be proxied): BatchProgressSocket
             return chain.proceed(request);
         }
         Optional<Tenant> tenant = request.getAttribute(ApiKeyAuthFilter.TENANT_ATTRIBUTE, Tenant.class);

@@ -24,6 +24,9 @@ class ScopesTest {
         assertThat(Scopes.requiredFor(HttpMethod.PUT, "/v1/budgets")).isEqualTo("USAGE:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/batch/batch_1/resume")).isEqualTo("FLOWS:EXECUTE");
         assertThat(Scopes.requiredFor(HttpMethod.GET, "/v1/batch/summary")).isEqualTo("FLOWS:READ");
+        assertThat(Scopes.requiredFor(HttpMethod.GET, "/v1/batch/batch_1/ws")).isEqualTo("FLOWS:READ");
+        assertThat(Scopes.requiredFor(HttpMethod.GET, "/v1/batch/batch_1/events")).isEqualTo("FLOWS:READ");
+        assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/batch/batch_1/replay")).isEqualTo("FLOWS:EXECUTE");
         assertThat(Scopes.requiredFor(HttpMethod.PUT, "/v1/flows/flow_1")).isEqualTo("FLOWS:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/schedules/s_1/run")).isEqualTo("SCHEDULES:EXECUTE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/execute")).isEqualTo("AGENTS:EXECUTE");

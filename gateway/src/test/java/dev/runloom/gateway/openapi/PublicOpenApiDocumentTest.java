@@ -113,7 +113,9 @@ class PublicOpenApiDocumentTest implements TestPropertyProvider {
         assertThat((Map<String, Object>) document.get("paths")).containsOnlyKeys("/v1/records/{id}", "/v1/flows/{id}",
                 "/v1/schedules/{id}", "/v1/agents/{id}", OpenApiFilter.PATH,
                 // the gateway's own resources are documented beside the services'
-                "/v1/api-keys", "/v1/api-keys/{id}", "/v1/api-keys/{id}/regenerate", "/v1/admin/organizations");
+                "/v1/api-keys", "/v1/api-keys/{id}", "/v1/api-keys/{id}/regenerate", "/v1/admin/organizations",
+                // and its batch WebSocket, described by hand
+                "/v1/batch/{id}/ws");
 
         agentsDown.set(true);
         HttpResponse<String> stale = get("/v1/openapi.json");
@@ -123,6 +125,7 @@ class PublicOpenApiDocumentTest implements TestPropertyProvider {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theGatewaysOwnV1RoutesAreDocumented() throws Exception {
         // the gateway's own controllers under /v1 (API keys …) are merged from its generated document
         Map<String, Object> own;
@@ -130,6 +133,17 @@ class PublicOpenApiDocumentTest implements TestPropertyProvider {
             assertThat(in).as("the gateway's generated document").isNotNull();
             own = json.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), Argument.mapOf(String.class, Object.class));
         }
+        // the batch WebSocket (no controller) is described by hand beside it
+        try (var in = getClass().getClassLoader().getResourceAsStream(PublicOpenApiDocument.SOCKET_DOCUMENT)) {
+            Map<String, Object> socket = json.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    Argument.mapOf(String.class, Object.class));
+            Map<String, Object> paths = new java.util.LinkedHashMap<>((Map<String, Object>) own.get("paths"));
+            paths.putAll((Map<String, Object>) socket.get("paths"));
+            own = new java.util.LinkedHashMap<>(own);
+            own.put("paths", paths);
+        }
+        assertThat(router.uriRoutes().map(route -> route.getUriMatchTemplate().toPathString()))
+                .as("the batch WebSocket is a route of the gateway").contains("/v1/batch/{id}/ws");
         List<String> routes = router.uriRoutes()
                 .map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString())
                 .toList();
