@@ -1,5 +1,7 @@
 package dev.runloom.agents.agent;
 
+import dev.runloom.agents.capabilities.CapabilityService;
+import dev.runloom.agents.capabilities.CapabilityView;
 import dev.runloom.common.pagination.Cursor;
 import dev.runloom.common.pagination.CursorPagination;
 import dev.runloom.common.pagination.Paged;
@@ -21,6 +23,7 @@ import jakarta.validation.Valid;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /v1/agents} (reference §3.5): A1, A2, A5–A8, A13 and A19 (refused: out of scope). */
@@ -33,10 +36,12 @@ public class AgentController {
 
     private final AgentService agents;
     private final PrimaryFlowCheck primaryFlows;
+    private final CapabilityService capabilities;
 
-    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows) {
+    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows, CapabilityService capabilities) {
         this.agents = agents;
         this.primaryFlows = primaryFlows;
+        this.capabilities = capabilities;
     }
 
     /** A1: style C (cursor) pagination; {@code search} matches name or description. */
@@ -60,7 +65,10 @@ public class AgentController {
         AgentService.AgentPage page = agents.list(filter, pageSize, position, count);
         CursorPagination pagination = new CursorPagination(page.nextCursor(), page.prevCursor(), page.hasMore(),
                 page.hasPrev(), page.limit(), page.currentOffset(), null, null, null);
-        return new Paged<>(page.agents().stream().map(a -> AgentListItem.of(a, page.lastRunAt().get(a.id()))).toList(),
+        Map<String, Integer> counts = capabilities.counts(tenant.organizationId(),
+                page.agents().stream().map(Agent::id).toList());
+        return new Paged<>(page.agents().stream()
+                        .map(a -> AgentListItem.of(a, counts.getOrDefault(a.id(), 0), page.lastRunAt().get(a.id()))).toList(),
                 page.totalCount() == null ? pagination : pagination.withCount(page.totalCount()));
     }
 
@@ -76,7 +84,8 @@ public class AgentController {
 
     @Get("/{id}")
     AgentResponse get(Tenant tenant, String id) {
-        return AgentResponse.of(agents.get(tenant, id), List.of());
+        Agent agent = agents.get(tenant, id);
+        return AgentResponse.of(agent, capabilities.of(tenant.organizationId(), agent.id()), List.of());
     }
 
     /** A6: partial update, {@code config} deep-merged. */
@@ -101,7 +110,7 @@ public class AgentController {
     RuntimeExport exportRuntime(Tenant tenant, String id) {
         Agent agent = agents.get(tenant, id);
         return new RuntimeExport(agent.id(), agent.name(), agent.description(), agent.agentType(), agent.config(),
-                List.of(), null, AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
+                capabilities.of(tenant.organizationId(), agent.id()), null, AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
     }
 
     /** A13: body {@code {}} (ignored). */
@@ -130,7 +139,7 @@ public class AgentController {
 
     @Serdeable
     record RuntimeExport(String id, String name, @Nullable String description, String agentType, AgentConfig config,
-                         List<Object> capabilities, @Nullable Object externalConfig,
+                         List<CapabilityView> capabilities, @Nullable Object externalConfig,
                          @Nullable AgentResponse.PrimaryFlow primaryFlow) {
     }
 

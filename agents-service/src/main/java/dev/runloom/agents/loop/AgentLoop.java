@@ -73,6 +73,11 @@ public class AgentLoop {
     }
 
     public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events) {
+        return run(tenant, agent, input, events, new LoopContext(Ids.newId("exec"), List.of(agent.agentId())));
+    }
+
+    public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events,
+                           LoopContext context) {
         AgentConfig config = agent.config();
         Instant deadline = clock.instant().plus(budget);
         List<ChatMessage> conversation = new ArrayList<>(input);
@@ -137,7 +142,7 @@ public class AgentLoop {
                 String id = Ids.newId("toolcall");
                 Instant toolStarted = now();
                 events.toolStart(number, id, toolCall);
-                ToolOutcome outcome = tools.run(tenant, agent, toolCall);
+                ToolOutcome outcome = tools.run(tenant, agent, toolCall, context.tool(id));
                 ToolCallRecord record = new ToolCallRecord(id, toolCalls.size(), number, request1.id(), request1.name(),
                         call.response().model(), outcome, toolStarted);
                 toolCalls.add(record);
