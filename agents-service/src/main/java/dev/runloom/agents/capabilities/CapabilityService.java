@@ -75,9 +75,8 @@ public class CapabilityService {
         if (bound != 1) {
             throw ProblemException.validation("exactly one of flowId, subAgentId or toolId is required");
         }
-        if (request.displayOrder() != null && request.displayOrder() < 0) {
-            throw ProblemException.validation("displayOrder must be zero or more");
-        }
+        request.order();
+        request.enabledFlag();
         if (request.parametersSchema() != null && schemaText(request.parametersSchema()).length() > MAX_SCHEMA_BYTES) {
             throw ProblemException.validation("parametersSchema is larger than " + MAX_SCHEMA_BYTES + " bytes of JSON");
         }
@@ -111,11 +110,11 @@ public class CapabilityService {
             throw ProblemException.badRequest("unknown_tool", "toolId '" + toolId + "' names no built-in tool; built-in tools: "
                     + String.join(", ", toolbox.builtInNames()));
         }
-        int order = request.displayOrder() != null ? request.displayOrder()
+        int order = request.order() != null ? request.order()
                 : capabilities.maxDisplayOrder(tenant.organizationId(), agentId) + 1;
         Capability capability = new Capability(Ids.newId("cap"), agentId, tenant.organizationId(), request.toolName(),
                 request.toolDescription(), trimmed(request.flowId()), subAgentId, toolId, request.parametersSchema(),
-                request.enabled() == null || request.enabled(), order, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                request.enabledFlag() == null || request.enabledFlag(), order, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         if (!capabilities.insertIfNameFree(capability,
                 request.parametersSchema() == null ? null : schemaText(request.parametersSchema()))) {
             throw ProblemException.conflict("capability_name_taken",

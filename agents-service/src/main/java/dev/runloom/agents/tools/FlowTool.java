@@ -44,8 +44,8 @@ public class FlowTool {
         } catch (HttpClientException e) {
             throw new ToolFailure("flows-service is unreachable: the flow could not run");
         }
-        if (run == null) {
-            throw new ToolFailure("flows-service answered no run for flow '" + capability.flowId() + "'");
+        if (run == null) { // the declarative client answers a 404 with null
+            throw new ToolFailure("flow '" + capability.flowId() + "' does not exist (any more)");
         }
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("flowExecutionId", run.executionId());
