@@ -552,7 +552,7 @@ class PlatformEndToEndTest {
         Api.Response steps = orgA.get("/v1/flows/" + flowId + "/step-results?includeDetails=true&recordId=" + toolCallId);
         assertThat(steps.status()).as(steps.raw()).isEqualTo(200);
         assertThat(steps.body().get("data")).hasSize(1);
-        assertThat(steps.body().get("data").get(0).get("executionId").asText()).isEqualTo(flowExecutionId);
+        assertThat(steps.body().get("data").get(0).get("executionSessionId").asText()).isEqualTo(flowExecutionId);
         assertThat(steps.raw()).contains(complete.get("executionId").asText());
         // the agent execution's tool call (A12) carries the flow execution's id
         Api.Response call = orgA.get("/v1/agents/" + agentId + "/executions/" + complete.get("executionId").asText()

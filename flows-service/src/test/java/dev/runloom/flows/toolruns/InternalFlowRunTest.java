@@ -57,7 +57,7 @@ class InternalFlowRunTest {
         assertThat(steps.status()).as(steps.raw()).isEqualTo(200);
         assertThat(steps.data()).hasSize(2);
         assertThat(steps.data()).allSatisfy(step -> {
-            assertThat(step.get("executionId")).isEqualTo(run.string("executionId"));
+            assertThat(step.get("executionSessionId")).isEqualTo(run.string("executionId"));
             assertThat(step.get("recordId")).isEqualTo("toolcall_1");
             assertThat(step.get("status")).isEqualTo("completed");
         });

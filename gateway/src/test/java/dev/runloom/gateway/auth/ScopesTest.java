@@ -23,6 +23,8 @@ class ScopesTest {
         assertThat(Scopes.requiredFor(HttpMethod.PUT, "/v1/flows/flow_1")).isEqualTo("FLOWS:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/schedules/s_1/run")).isEqualTo("SCHEDULES:EXECUTE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/execute")).isEqualTo("AGENTS:EXECUTE");
+        assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/capabilities")).isEqualTo("AGENTS:WRITE");
+        assertThat(Scopes.requiredFor(HttpMethod.DELETE, "/v1/agents/a_1/capabilities/cap_1")).isEqualTo("AGENTS:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/api-keys")).isEqualTo("API_KEYS:WRITE");
     }
 
