@@ -7,6 +7,7 @@ import dev.runloom.agents.loop.AgentTools;
 import dev.runloom.agents.loop.LoopOutcome;
 import dev.runloom.agents.loop.StopReasons;
 import dev.runloom.agents.loop.ToolCall;
+import dev.runloom.agents.loop.ToolContext;
 import dev.runloom.agents.loop.ToolCallRecord;
 import dev.runloom.agents.loop.ToolOutcome;
 import dev.runloom.common.tenant.Tenant;
@@ -79,7 +80,7 @@ class AgentLoopTest {
         }
 
         @Override
-        public ToolOutcome run(Tenant tenant, AgentSpec agent, ToolCall call) {
+        public ToolOutcome run(Tenant tenant, AgentSpec agent, ToolCall call, ToolContext context) {
             ran.add(call);
             return ToolOutcome.completed("builtin", "looks up", Map.of(), "result of " + call.id(), 1);
         }

@@ -20,8 +20,16 @@ final class FakeRecordsService extends FakePeerService {
     private final Map<String, List<String>> recordsByOrgAndType = new ConcurrentHashMap<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
 
+    /** Upserted records by "org|type|name", and the idempotency keys seen, in order. */
+    final Map<String, String> upserted = new ConcurrentHashMap<>();
+    final List<String> upsertKeys = new CopyOnWriteArrayList<>();
+    private final Map<String, String> answersByKey = new ConcurrentHashMap<>();
+    /** When set, the next upsert is written but its answer is lost (a 503), as a crash after commit would. */
+    final java.util.concurrent.atomic.AtomicBoolean loseNextAnswer = new java.util.concurrent.atomic.AtomicBoolean();
+
     FakeRecordsService() {
         route("/internal/records", this::handle);
+        route("/internal/records/upsert", this::upsert);
         start();
     }
 
@@ -33,6 +41,36 @@ final class FakeRecordsService extends FakePeerService {
     void add(String org, String type, String id, String name, String plan) {
         recordsByOrgAndType.computeIfAbsent(org + "|" + type, k -> new CopyOnWriteArrayList<>()).add("""
                 {"id":"%s","name":"%s","type":"%s","metadata":{"plan":"%s"}}""".formatted(id, name, type, plan));
+    }
+
+    /** Idempotent by key, like records-service: a key seen before answers its first write, replayed. */
+    private void upsert(HttpExchange exchange, Tenant tenant) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"idempotencyKey\":\"([^\"]*)\"").matcher(body);
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("\"type\":\"([^\"]*)\"").matcher(body);
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("\"name\":\"([^\"]*)\"").matcher(body);
+        if (!key.find() || !type.find() || !name.find()) {
+            respond(exchange, 400, "{\"code\":\"validation_error\",\"detail\":\"idempotencyKey, type and name are required\"}");
+            return;
+        }
+        String scopedKey = tenant.organizationId() + "|" + key.group(1);
+        upsertKeys.add(key.group(1));
+        String first = answersByKey.get(scopedKey);
+        if (first != null) {
+            respond(exchange, 200, first.replace("\"replayed\":false", "\"replayed\":true"));
+            return;
+        }
+        String id = "rec_" + (upserted.size() + 1);
+        String record = "{\"id\":\"%s\",\"type\":\"%s\",\"name\":\"%s\",\"metadata\":{},\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}"
+                .formatted(id, type.group(1), name.group(1));
+        upserted.put(tenant.organizationId() + "|" + type.group(1) + "|" + name.group(1), body);
+        String answer = "{\"record\":" + record + ",\"created\":true,\"replayed\":false}";
+        answersByKey.put(scopedKey, answer);
+        if (loseNextAnswer.compareAndSet(true, false)) {
+            respond(exchange, 503, "{\"code\":\"unavailable\"}");
+            return;
+        }
+        respond(exchange, 200, answer);
     }
 
     private void handle(HttpExchange exchange, Tenant tenant) throws IOException {

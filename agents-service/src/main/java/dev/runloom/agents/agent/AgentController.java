@@ -2,6 +2,8 @@ package dev.runloom.agents.agent;
 
 import dev.runloom.agents.a2a.ExternalAgentView;
 import dev.runloom.agents.a2a.ExternalAgents;
+import dev.runloom.agents.capabilities.CapabilityService;
+import dev.runloom.agents.capabilities.CapabilityView;
 import dev.runloom.common.pagination.Cursor;
 import dev.runloom.common.pagination.CursorPagination;
 import dev.runloom.common.pagination.Paged;
@@ -23,6 +25,7 @@ import jakarta.validation.Valid;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,11 +42,14 @@ public class AgentController {
     private final AgentService agents;
     private final PrimaryFlowCheck primaryFlows;
     private final ExternalAgents externals;
+    private final CapabilityService capabilities;
 
-    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows, ExternalAgents externals) {
+    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows, ExternalAgents externals,
+                           CapabilityService capabilities) {
         this.agents = agents;
         this.primaryFlows = primaryFlows;
         this.externals = externals;
+        this.capabilities = capabilities;
     }
 
     /** A1: style C (cursor) pagination; {@code search} matches name or description. */
@@ -67,7 +73,10 @@ public class AgentController {
         AgentService.AgentPage page = agents.list(filter, pageSize, position, count);
         CursorPagination pagination = new CursorPagination(page.nextCursor(), page.prevCursor(), page.hasMore(),
                 page.hasPrev(), page.limit(), page.currentOffset(), null, null, null);
-        return new Paged<>(page.agents().stream().map(a -> AgentListItem.of(a, page.lastRunAt().get(a.id()))).toList(),
+        Map<String, Integer> counts = capabilities.counts(tenant.organizationId(),
+                page.agents().stream().map(Agent::id).toList());
+        return new Paged<>(page.agents().stream()
+                        .map(a -> AgentListItem.of(a, counts.getOrDefault(a.id(), 0), page.lastRunAt().get(a.id()))).toList(),
                 page.totalCount() == null ? pagination : pagination.withCount(page.totalCount()));
     }
 
@@ -94,7 +103,8 @@ public class AgentController {
     @Get("/{id}")
     AgentResponse get(Tenant tenant, String id) {
         ExternalAgents.Read read = externals.read(tenant, id);
-        return AgentResponse.of(read.agent(), List.of()).withExternal(read);
+        Agent agent = read.agent();
+        return AgentResponse.of(agent, capabilities.of(tenant.organizationId(), agent.id()), List.of()).withExternal(read);
     }
 
     /** A6: partial update, {@code config} deep-merged; an external agent's card re-fetched when externalConfig is given. */
@@ -121,7 +131,8 @@ public class AgentController {
         ExternalAgents.Read read = externals.read(tenant, id);
         Agent agent = read.agent();
         return new RuntimeExport(agent.id(), agent.name(), agent.description(), agent.agentType(), agent.config(),
-                List.of(), read.external(), AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
+                capabilities.of(tenant.organizationId(), agent.id()), read.external(),
+                AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
     }
 
     /** A13: body {@code {}} (ignored). */
@@ -150,7 +161,7 @@ public class AgentController {
 
     @Serdeable
     record RuntimeExport(String id, String name, @Nullable String description, String agentType, AgentConfig config,
-                         List<Object> capabilities, @Nullable ExternalAgentView externalConfig,
+                         List<CapabilityView> capabilities, @Nullable ExternalAgentView externalConfig,
                          @Nullable AgentResponse.PrimaryFlow primaryFlow) {
     }
 

@@ -11,9 +11,9 @@ public record AgentListItem(String id, String name, @Nullable String description
                             String agentType, @Nullable String primaryFlowId, AgentConfig config, String status,
                             Instant createdAt, Instant updatedAt, int capabilityCount, @Nullable Instant lastRunAt) {
 
-    static AgentListItem of(Agent agent, @Nullable Instant lastRunAt) {
+    static AgentListItem of(Agent agent, int capabilityCount, @Nullable Instant lastRunAt) {
         return new AgentListItem(agent.id(), agent.name(), agent.description(), agent.icon(), agent.agentType(),
-                agent.primaryFlowId(), agent.config(), agent.status(), agent.createdAt(), agent.updatedAt(), 0,
+                agent.primaryFlowId(), agent.config(), agent.status(), agent.createdAt(), agent.updatedAt(), capabilityCount,
                 lastRunAt);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runloom.agents.a2a.ExternalAgentView;
 import dev.runloom.agents.a2a.ExternalAgents;
+import dev.runloom.agents.capabilities.CapabilityView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -19,7 +20,7 @@ public record AgentResponse(String id, String userId, String organizationId, Str
                             @Nullable String description, @Nullable String icon, String agentType,
                             @Nullable String primaryFlowId, @Nullable PrimaryFlow primaryFlow, AgentConfig config,
                             String status,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<Object> capabilities,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CapabilityView> capabilities,
                             @Nullable String publishedVersionId, @Nullable String draftVersionId, Instant createdAt,
                             Instant updatedAt, @JsonProperty("_warnings") List<String> warnings,
                             @Nullable ExternalAgentView externalConfig, @Nullable String healthStatus,
@@ -34,10 +35,13 @@ public record AgentResponse(String id, String userId, String organizationId, Str
     }
 
     public static AgentResponse of(Agent agent, List<String> warnings) {
-        // capabilities come with the capabilities feature (A14/A15); until then an agent has none
+        return of(agent, List.of(), warnings);
+    }
+
+    public static AgentResponse of(Agent agent, List<CapabilityView> capabilities, List<String> warnings) {
         return new AgentResponse(agent.id(), agent.userId(), agent.organizationId(), agent.name(),
                 agent.description(), agent.icon(), agent.agentType(), agent.primaryFlowId(),
-                PrimaryFlow.of(agent.primaryFlowId()), agent.config(), agent.status(), List.of(),
+                PrimaryFlow.of(agent.primaryFlowId()), agent.config(), agent.status(), capabilities,
                 agent.publishedVersionId(), agent.draftVersionId(), agent.createdAt(), agent.updatedAt(), warnings,
                 null, null, null);
     }

@@ -1,7 +1,6 @@
 package dev.runloom.agents.agent;
 
 import dev.runloom.agents.tools.AgentToolbox;
-import dev.runloom.agents.tools.RetrieveRecordTool;
 import dev.runloom.agents.versions.AgentSnapshot;
 import dev.runloom.agents.versions.AgentVersion;
 import dev.runloom.agents.versions.AgentVersionRepository;
@@ -282,9 +281,10 @@ public class AgentService {
         }
         List<String> unknownTools = toolbox.unknownToolIds(config.tools());
         if (!unknownTools.isEmpty()) {
-            // flows and sub-agents as tools come with capabilities; until then such ids offer nothing
+            // flows and sub-agents are bound as tools with capabilities (A14), not through config.tools
             warnings.add("config.tools names no tool this service has: " + String.join(", ", unknownTools)
-                    + " (built-in tools: " + RetrieveRecordTool.NAME + ")");
+                    + " (built-in tools: " + String.join(", ", toolbox.builtInNames())
+                    + "; bind flows and sub-agents with POST /v1/agents/:id/capabilities)");
         }
         return List.copyOf(warnings);
     }

@@ -4,6 +4,8 @@ import dev.runloom.agents.a2a.ExternalAgentRunner;
 import dev.runloom.models.CallOrigin;
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
+import dev.runloom.agents.capabilities.CapabilityService;
+import dev.runloom.agents.capabilities.CapabilityView;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
@@ -44,11 +46,13 @@ public class AgentExecutor {
     private final JsonMapper json;
     private final RunningExecutions running;
     private final ExternalAgentRunner external;
+    private final CapabilityService capabilities;
 
     public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
                          ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running,
-                         ExternalAgentRunner external) {
+                         ExternalAgentRunner external, CapabilityService capabilities) {
         this.external = external;
+        this.capabilities = capabilities;
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
@@ -57,8 +61,8 @@ public class AgentExecutor {
         this.running = running;
     }
 
-    /** An execution recorded as {@code running}, ready to run. */
-    public record Prepared(Tenant tenant, NewExecution execution, AgentSpec spec) {
+    /** An execution recorded as {@code running}, ready to run; {@code context} names it and the agents that led to it. */
+    public record Prepared(Tenant tenant, NewExecution execution, AgentSpec spec, LoopContext context) {
     }
 
     /** JSON mode: runs the execution on the caller's thread; its frames are stored for replay (A20). */
@@ -80,10 +84,34 @@ public class AgentExecutor {
                     + String.join(", ", SurfaceTypes.ALL.stream().sorted().toList()));
         }
         Agent agent = agents.get(tenant, agentId);
-        AgentSpec spec = AgentSpec.of(agent);
-        NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, messages);
+        AgentSpec spec = spec(agent);
+        NewExecution execution = newExecution(Ids.newId("exec"), agent, spec, tenant.userId(), surface, null, messages);
         start(execution);
-        return new Prepared(tenant, execution, spec);
+        return new Prepared(tenant, execution, spec, new LoopContext(execution.id(), List.of(agent.id())));
+    }
+
+    /**
+     * A sub-agent's run for a tool call of its parent: a child execution ({@code parentExecutionId} =
+     * the caller's), recorded and streamed to its own event log like any execution, readable by A10
+     * under the child agent and listed by the parent's drill-down ({@code ?parentExecutionId=}).
+     * Runs on the caller's thread; the caller has checked depth and cycles.
+     */
+    public AgentExecutionOutcome executeChild(Tenant tenant, Agent child, List<ChatMessage> messages,
+                                              ToolContext parent) {
+        AgentSpec spec = spec(child);
+        NewExecution execution = newExecution(Ids.newId("exec"), child, spec, tenant.userId(), SurfaceTypes.API,
+                parent.executionId(), messages);
+        start(execution);
+        List<String> chain = new java.util.ArrayList<>(parent.agentChain());
+        chain.add(child.id());
+        Prepared prepared = new Prepared(tenant, execution, spec, new LoopContext(execution.id(), chain));
+        return run(prepared, new ExecutionFrames(execution, eventStore, json, frame -> {
+        }, false));
+    }
+
+    private AgentSpec spec(Agent agent) {
+        return AgentSpec.of(agent, capabilities.of(agent.organizationId(), agent.id()).stream()
+                .filter(CapabilityView::enabled).toList());
     }
 
     /** Runs a prepared execution to its end: frames as it goes, the end recorded, then the terminal frame. */
@@ -93,7 +121,7 @@ public class AgentExecutor {
         ExecutionResult result;
         try {
             frames.executionStart();
-            outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames);
+            outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames, prepared.context());
             result = finish(prepared.execution(), outcome);
         } finally {
             running.ended(prepared.execution().id());
@@ -111,24 +139,27 @@ public class AgentExecutor {
      */
     public RanExecution run(String executionId, Agent agent, String userId, String surfaceType,
                             List<ChatMessage> messages) {
-        AgentSpec spec = AgentSpec.of(agent);
-        NewExecution execution = newExecution(executionId, agent, spec, userId, surfaceType, messages);
+        AgentSpec spec = spec(agent);
+        NewExecution execution = newExecution(executionId, agent, spec, userId, surfaceType, null, messages);
         Tenant tenant = new Tenant(agent.organizationId(), userId, Set.of());
-        return new RanExecution(execution, runLoop(tenant, execution, spec, LoopEvents.NONE));
+        return new RanExecution(execution, runLoop(tenant, execution, spec, LoopEvents.NONE,
+                new LoopContext(executionId, List.of(agent.id()))));
     }
 
     private static NewExecution newExecution(String id, Agent agent, AgentSpec spec, String userId, String surface,
-                                             List<ChatMessage> messages) {
-        return new NewExecution(id, agent.id(), agent.organizationId(), userId, NewExecution.SOURCE_RUNTYPE_CORE, null,
+                                             @Nullable String parentExecutionId, List<ChatMessage> messages) {
+        return new NewExecution(id, agent.id(), agent.organizationId(), userId, NewExecution.SOURCE_RUNTYPE_CORE,
+                parentExecutionId,
                 surface, Instant.now().truncatedTo(ChronoUnit.MILLIS), spec, List.copyOf(messages));
     }
 
-    LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
+    LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events,
+                        LoopContext context) {
         try {
             if (ExternalAgentRunner.runs(spec)) {
                 return external.run(execution, events); // an A2A agent: one message/send instead of the model loop
             }
-            return loop.run(tenant, spec, execution.inputMessages(), events,
+            return loop.run(tenant, spec, execution.inputMessages(), events, context,
                     SurfaceTypes.SCHEDULE.equals(execution.surfaceType()) ? CallOrigin.Priority.BATCH
                             : CallOrigin.Priority.INTERACTIVE);
         } catch (RuntimeException e) {

@@ -74,12 +74,13 @@ public class AgentLoop {
     }
 
     public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events) {
-        return run(tenant, agent, input, events, CallOrigin.Priority.INTERACTIVE);
+        return run(tenant, agent, input, events, new LoopContext(Ids.newId("exec"), List.of(agent.agentId())),
+                CallOrigin.Priority.INTERACTIVE);
     }
 
     /** {@code priority}: the LLM governor's (a scheduled run is batch work; a call someone waits for, interactive). */
     public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events,
-                           CallOrigin.Priority priority) {
+                           LoopContext context, CallOrigin.Priority priority) {
         CallOrigin origin = new CallOrigin(tenant.organizationId(), priority);
         AgentConfig config = agent.config();
         Instant deadline = clock.instant().plus(budget);
@@ -145,7 +146,7 @@ public class AgentLoop {
                 String id = Ids.newId("toolcall");
                 Instant toolStarted = now();
                 events.toolStart(number, id, toolCall);
-                ToolOutcome outcome = tools.run(tenant, agent, toolCall);
+                ToolOutcome outcome = tools.run(tenant, agent, toolCall, context.tool(id));
                 ToolCallRecord record = new ToolCallRecord(id, toolCalls.size(), number, request1.id(), request1.name(),
                         call.response().model(), outcome, toolStarted);
                 toolCalls.add(record);

@@ -13,5 +13,5 @@ public interface AgentTools {
 
     List<ToolSpec> offered(AgentSpec agent);
 
-    ToolOutcome run(Tenant tenant, AgentSpec agent, ToolCall call);
+    ToolOutcome run(Tenant tenant, AgentSpec agent, ToolCall call, ToolContext context);
 }

@@ -16,11 +16,15 @@ public record LoopOutcome(List<Iteration> iterations, List<ToolCallRecord> toolC
         return error != null;
     }
 
+    /** The execution's own model tokens plus what its tools spent (sub-agents' and flows' runs roll up). */
     public long totalTokens() {
-        return iterations.stream().mapToLong(i -> i.call().response().usage().totalTokens()).sum();
+        return iterations.stream().mapToLong(i -> i.call().response().usage().totalTokens()).sum()
+                + toolCalls.stream().mapToLong(c -> c.outcome().tokens()).sum();
     }
 
+    /** The execution's own model cost plus its tools' (a parent's cost = its own + its children's). */
     public BigDecimal totalCost() {
-        return iterations.stream().map(i -> i.call().cost()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return iterations.stream().map(i -> i.call().cost()).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .add(toolCalls.stream().map(c -> c.outcome().cost()).reduce(BigDecimal.ZERO, BigDecimal::add));
     }
 }

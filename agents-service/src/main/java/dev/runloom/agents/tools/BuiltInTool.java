@@ -1,12 +1,14 @@
 package dev.runloom.agents.tools;
 
+import dev.runloom.agents.loop.ToolContext;
 import dev.runloom.common.tenant.Tenant;
 
 import java.util.Map;
 
 /**
  * A tool the platform provides (toolType {@code builtin}): enabled per agent by naming it in
- * {@code config.tools} (see {@link AgentToolbox}).
+ * {@code config.tools}, or bound under a name of the agent's choosing by a capability's {@code toolId}
+ * (see {@link AgentToolbox}).
  */
 public interface BuiltInTool {
 
@@ -19,9 +21,10 @@ public interface BuiltInTool {
     Map<String, Object> parameters();
 
     /**
-     * Runs the tool on the executing tenant's behalf; the result is any JSON value.
+     * Runs the tool on the executing tenant's behalf; the result is any JSON value. {@code context}
+     * names the call (its idempotency key is {@code executionId:toolCallId}).
      *
      * @throws ToolFailure when the tool cannot do what was asked; its message goes back to the model
      */
-    Object run(Tenant tenant, Map<String, Object> arguments);
+    Object run(Tenant tenant, Map<String, Object> arguments, ToolContext context);
 }

@@ -1,5 +1,6 @@
 package dev.runloom.agents.tools;
 
+import dev.runloom.agents.loop.ToolContext;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
 import io.micronaut.http.client.exceptions.HttpClientException;
@@ -50,7 +51,7 @@ public class RetrieveRecordTool implements BuiltInTool {
     }
 
     @Override
-    public Object run(Tenant tenant, Map<String, Object> arguments) {
+    public Object run(Tenant tenant, Map<String, Object> arguments, ToolContext context) {
         String type = text(arguments, "recordType");
         String name = text(arguments, "name");
         String id = text(arguments, "recordId");

@@ -25,6 +25,11 @@ final class Api {
         this.apiKey = apiKey;
     }
 
+    /** The API key this client sends (for a test that opens its own connection, e.g. to read a stream). */
+    String apiKey() {
+        return apiKey;
+    }
+
     record Response(int status, String contentType, JsonNode body, String raw) {
     }
 

@@ -464,4 +464,100 @@ class PlatformEndToEndTest {
         assertThat(modelProvider.requests().subList(requestsBefore, modelProvider.requests().size())).singleElement()
                 .satisfies(request -> assertThat(request.body()).contains("Write an enterprise pitch for BigCo (500 people)"));
     }
+
+    /**
+     * An agent calls a flow as a tool, through the gateway, streaming: the agent's capability binds the
+     * flow; the local model's deterministic tool mode ({@code @facts{...}} in the message) calls it;
+     * agents-service runs it through flows-service's internal inline run over HTTP; the SSE stream is
+     * read frame by frame as it arrives — ids are the 0-based seq, tool_start/tool_complete for the flow
+     * tool, exactly one terminal execution_complete, last. The flow's step results link back to the call.
+     */
+    @Test
+    @Order(6)
+    void anAgentCallsAFlowAsAToolThroughTheGatewayStreaming() throws Exception {
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Facts","flowSteps":[{"type":"template","name":"Facts","config":{"template":"Facts about {{topic}}: they purr."}}]}""");
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        String flowId = flow.body().get("id").asText();
+        Api.Response agent = orgA.post("/v1/agents", "{\"name\":\"Fact finder\",\"config\":{\"model\":\"local\"}}");
+        assertThat(agent.status()).as(agent.raw()).isEqualTo(201);
+        String agentId = agent.body().get("id").asText();
+        Api.Response capability = orgA.post("/v1/agents/" + agentId + "/capabilities",
+                "{\"toolName\":\"facts\",\"flowId\":\"" + flowId + "\",\"toolDescription\":\"Facts about a topic\"}");
+        assertThat(capability.status()).as(capability.raw()).isEqualTo(201);
+        assertThat(orgA.get("/v1/agents/" + agentId).body().get("capabilities").get(0).get("flowId").asText()).isEqualTo(flowId);
+        // another organization cannot bind the flow, nor touch the agent's capabilities
+        assertThat(orgB.post("/v1/agents/" + agentId + "/capabilities", "{\"toolName\":\"x\",\"flowId\":\"" + flowId + "\"}")
+                .status()).isEqualTo(404);
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(platform.gatewayUrl() + "/v1/agents/" + agentId + "/execute"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + orgA.apiKey())
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"messages":[{"role":"user","content":"Tell me @facts{\\"topic\\":\\"cats\\"}"}],"options":{"streamResponse":true}}"""))
+                .build();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response =
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+
+        List<JsonNode> frames = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            java.util.Iterator<String> it = lines.iterator();
+            StringBuilder data = new StringBuilder();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("id:")) {
+                    ids.add(Integer.parseInt(line.substring(3).trim()));
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty() && !data.isEmpty()) {
+                    frames.add(mapper.readTree(data.toString()));
+                    data.setLength(0);
+                }
+            }
+            if (!data.isEmpty()) {
+                frames.add(mapper.readTree(data.toString()));
+            }
+        }
+        List<String> types = frames.stream().map(f -> f.get("type").asText()).toList();
+        assertThat(types.getFirst()).isEqualTo("execution_start");
+        assertThat(types.getLast()).isEqualTo("execution_complete");
+        assertThat(types.stream().filter(t -> t.equals("execution_complete") || t.equals("execution_error"))).hasSize(1);
+        assertThat(types).containsSubsequence("execution_start", "turn_start", "tool_start", "tool_complete",
+                "turn_complete", "turn_start", "turn_complete", "execution_complete");
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(frames.get(i).get("seq").asInt()).isEqualTo(i);
+        }
+        assertThat(ids).isEqualTo(java.util.stream.IntStream.range(0, frames.size()).boxed().toList());
+
+        JsonNode toolStart = frames.get(types.indexOf("tool_start"));
+        assertThat(toolStart.get("toolName").asText()).isEqualTo("facts");
+        assertThat(toolStart.get("parameters").get("topic").asText()).isEqualTo("cats");
+        JsonNode toolComplete = frames.get(types.indexOf("tool_complete"));
+        assertThat(toolComplete.get("toolType").asText()).isEqualTo("flow");
+        assertThat(toolComplete.get("success").asBoolean()).as(toolComplete.toString()).isTrue();
+        assertThat(toolComplete.get("result").get("result").asText()).isEqualTo("Facts about cats: they purr.");
+        String flowExecutionId = toolComplete.get("result").get("flowExecutionId").asText();
+        JsonNode complete = frames.getLast();
+        assertThat(complete.get("success").asBoolean()).isTrue();
+        assertThat(complete.get("finalOutput").asText()).contains("Facts about cats");
+
+        // the flow's step results are tied to the agent's tool call and execution
+        String toolCallId = toolComplete.get("toolCallId").asText();
+        Api.Response steps = orgA.get("/v1/flows/" + flowId + "/step-results?includeDetails=true&recordId=" + toolCallId);
+        assertThat(steps.status()).as(steps.raw()).isEqualTo(200);
+        assertThat(steps.body().get("data")).hasSize(1);
+        assertThat(steps.body().get("data").get(0).get("executionSessionId").asText()).isEqualTo(flowExecutionId);
+        assertThat(steps.raw()).contains(complete.get("executionId").asText());
+        // the agent execution's tool call (A12) carries the flow execution's id
+        Api.Response call = orgA.get("/v1/agents/" + agentId + "/executions/" + complete.get("executionId").asText()
+                + "/tool-calls/" + toolCallId);
+        assertThat(call.status()).as(call.raw()).isEqualTo(200);
+        assertThat(call.body().get("outputResult").get("flowExecutionId").asText()).isEqualTo(flowExecutionId);
+    }
 }

@@ -39,6 +39,18 @@ public class FlowExecutionRecorder {
         outbox.appendAll(outcomes.stream().map(FlowExecutionRecorder::completedEvent).toList());
     }
 
+    /**
+     * Executions that ran for no record (an agent's flow tool): their rows and step results, without the
+     * completion event, whose consumers file results under the record.
+     */
+    public void recordUnannounced(List<FlowExecutionOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        executions.insertAll(outcomes.stream().map(FlowExecution::of).toList());
+        stepResults.insertAll(outcomes.stream().flatMap(o -> o.stepResults().stream()).toList());
+    }
+
     /** Keyed by record (its executions stay in order), about the execution. */
     static OutgoingEvent completedEvent(FlowExecutionOutcome o) {
         RecordExecutionCompletedV1 payload = new RecordExecutionCompletedV1(o.executionId(), o.scope().organizationId(),

@@ -58,6 +58,9 @@ public final class Scopes {
                 rule(ANY, "/v1/(flows|flow-versions|flow-steps)(/.*)?", "FLOWS:WRITE"),
                 rule(READS, "/v1/schedules(/.*)?", "SCHEDULES:READ"),
                 rule(ANY, "/v1/schedules(/.*)?", "SCHEDULES:WRITE"),
+                // A14/A15: binding tools to an agent changes the agent (explicit although the rows below match too)
+                rule(Set.of(HttpMethod.POST, HttpMethod.DELETE), "/v1/agents/" + ANY_ID + "/capabilities(/" + ANY_ID + ")?",
+                        "AGENTS:WRITE"),
                 rule(READS, "/v1/(agents|agent-versions)(/.*)?", "AGENTS:READ"),
                 rule(ANY, "/v1/(agents|agent-versions)(/.*)?", "AGENTS:WRITE"),
                 rule(READS, "/v1/api-keys(/.*)?", "API_KEYS:READ"),

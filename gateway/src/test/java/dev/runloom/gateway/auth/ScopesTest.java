@@ -32,6 +32,8 @@ class ScopesTest {
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/execute")).isEqualTo("AGENTS:EXECUTE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/fetch-agent-card")).isEqualTo("AGENTS:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/refresh-agent-card")).isEqualTo("AGENTS:WRITE");
+        assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/agents/a_1/capabilities")).isEqualTo("AGENTS:WRITE");
+        assertThat(Scopes.requiredFor(HttpMethod.DELETE, "/v1/agents/a_1/capabilities/cap_1")).isEqualTo("AGENTS:WRITE");
         assertThat(Scopes.requiredFor(HttpMethod.POST, "/v1/api-keys")).isEqualTo("API_KEYS:WRITE");
     }
 
