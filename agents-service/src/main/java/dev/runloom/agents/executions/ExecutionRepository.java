@@ -56,7 +56,7 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
             SET status = :status, iterations = :iterations, total_tokens = :totalTokens, total_cost = :totalCost,
                 stop_reason = :stopReason, error_message = :errorMessage, final_output = :finalOutput,
                 completed_at = :completedAt
-            WHERE organization_id = :organizationId AND id = :id""")
+            WHERE organization_id = :organizationId AND id = :id AND status = 'running'""")
     protected abstract int finish(String organizationId, String id, String status, int iterations, long totalTokens,
                                   BigDecimal totalCost, @Nullable String stopReason, @Nullable String errorMessage,
                                   @Nullable String finalOutput, Instant completedAt);
@@ -94,15 +94,37 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
         save(AgentExecution.finished(execution, result));
     }
 
-    /** @throws IllegalStateException when the execution's row is gone (it is never deleted while running) */
-    public void finish(String organizationId, String executionId, ExecutionResult result) {
-        int updated = finish(organizationId, executionId, result.status(), result.iterations(), result.totalTokens(),
+    /**
+     * Ends a {@code running} execution. False when it is not running any more: the sweeper failed it
+     * meanwhile (its worker looked dead), and a late result must not overwrite that end.
+     */
+    public boolean finish(String organizationId, String executionId, ExecutionResult result) {
+        return finish(organizationId, executionId, result.status(), result.iterations(), result.totalTokens(),
                 result.totalCost(), result.stopReason(), result.errorMessage(), result.finalOutput(),
-                result.completedAt());
-        if (updated != 1) {
-            throw new IllegalStateException("execution " + executionId + " vanished while running");
-        }
+                result.completedAt()) == 1;
     }
+
+    /** A {@code running} execution becomes {@code paused} with its totals so far; false when it is not running. */
+    public boolean pause(String organizationId, String executionId, int iterations, long totalTokens,
+                         BigDecimal totalCost) {
+        return sql.update("""
+                UPDATE agent_executions SET status = ?, iterations = ?, total_tokens = ?, total_cost = ?
+                WHERE organization_id = ? AND id = ? AND status = ?""", ExecutionStatus.PAUSED, iterations,
+                totalTokens, totalCost, organizationId, executionId, ExecutionStatus.RUNNING) == 1;
+    }
+
+    /**
+     * A {@code paused} execution runs again, its heartbeat fresh (so the sweeper does not take the time
+     * it was paused for a dead worker); false when it is not paused (someone else resumed it).
+     */
+    public boolean resumePaused(String organizationId, String executionId, Instant now) {
+        return sql.update("""
+                UPDATE agent_executions SET status = ?, heartbeat_at = ?
+                WHERE organization_id = ? AND id = ? AND status = ?""", ExecutionStatus.RUNNING, now, organizationId,
+                executionId, ExecutionStatus.PAUSED) == 1;
+    }
+
+    public abstract java.util.Optional<AgentExecution> findByIdAndOrganizationId(String id, String organizationId);
 
     /** All iterations of an execution in one JDBC batch. */
     public void insertIterations(List<ExecutionIteration> iterations) {

@@ -1,8 +1,10 @@
 package dev.runloom.agents.loop;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 
 /** How one tool call ended: its output (any JSON value) or the error the model is told about. */
+@Serdeable
 public record ToolOutcome(boolean success, String toolType, @Nullable String description, @Nullable Object input,
                           @Nullable Object output, @Nullable String error, long durationMs) {
 
