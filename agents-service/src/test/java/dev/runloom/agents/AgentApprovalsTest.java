@@ -341,6 +341,29 @@ class AgentApprovalsTest implements TestPropertyProvider {
     }
 
     @Test
+    void concurrentDecisionsOnOneApprovalRunItOnce() throws Exception {
+        String agentId = agent("local", "true");
+        Reply paused = execute(agentId, LOOKUP);
+        String executionId = paused.string("executionId");
+        String approvalId = paused.tree().get("approval").get("approvalId").getStringValue();
+        List<java.util.concurrent.Callable<Integer>> decisions = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String decision = i % 2 == 0 ? "approved" : "denied";
+            decisions.add(() -> approve(agentId, executionId, approvalId, decision, ORG_A).status());
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            for (var answered : pool.invokeAll(decisions)) {
+                statuses.add(answered.get());
+            }
+        }
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
+        assertThat(toolCalls(agentId, executionId).size()).isEqualTo(1);
+        assertThat(detail(agentId, executionId).get("status").getStringValue()).isEqualTo("completed");
+    }
+
+    @Test
     void unattendedRunsCannotPause() {
         // a flow step's run (internal API) has nobody to ask: the tool fails and the model reads why
         String agentId = agent("local", "true");

@@ -140,7 +140,8 @@ public class AgentExecutor {
     public AgentExecutionOutcome proceed(Tenant tenant, PausedRun paused) {
         NewExecution execution = paused.execution();
         ExecutionFrames frames = new ExecutionFrames(execution, eventStore, json, frame -> {
-        }, false).pausable().continuingAt(eventStore.nextSeq(execution.organizationId(), execution.id()), true);
+        }, false).pausable().continuingAt(eventStore.nextSeq(execution.organizationId(), execution.id()),
+                paused.pause().textStreamed());
         return proceed(tenant, paused, frames);
     }
 
