@@ -136,9 +136,13 @@ class AgentApprovalsTest implements TestPropertyProvider {
         String executionId = paused.string("executionId");
         String approvalId = approval.get("approvalId").getStringValue();
         assertThat(approvalId).startsWith("approval_");
-        // nothing ran yet: the tool waits for the decision, the execution shows paused
+        // nothing ran yet: the tool waits for the decision, the execution shows paused with its first turn
         assertThat(records.requests).isEmpty();
-        assertThat(detail(agentId, executionId).get("status").getStringValue()).isEqualTo("paused");
+        JsonNode waiting = detail(agentId, executionId);
+        assertThat(waiting.get("status").getStringValue()).isEqualTo("paused");
+        assertThat(waiting.get("iterations").getIntValue()).isEqualTo(1);
+        assertThat(waiting.get("iterationDetails").size()).isEqualTo(1);
+        assertThat(toolCalls(agentId, executionId).size()).isZero();
         assertThat(openAi.requests()).hasSize(1);
 
         Reply done = approve(agentId, executionId, approvalId, "approved", ORG_A);
@@ -266,6 +270,8 @@ class AgentApprovalsTest implements TestPropertyProvider {
         assertThat(second.get(2).data().get("success").getBooleanValue()).isFalse();
         assertThat(second.get(2).data().get("error").getStringValue()).contains("denied");
         String secondApproval = second.getLast().data().get("approvalId").getStringValue();
+        // while it waits again, the denied call is on the record already
+        assertThat(toolCalls(agentId, executionId).size()).isEqualTo(1);
         assertThat(secondApproval).isNotEqualTo(first.getLast().data().get("approvalId").getStringValue());
         List<Frame> third = sse.postAll("/v1/agents/" + agentId + "/approve", """
                 {"executionId": "%s", "approvalId": "%s", "decision": "approved"}""".formatted(executionId, secondApproval),

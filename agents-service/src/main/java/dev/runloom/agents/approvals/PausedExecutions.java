@@ -4,6 +4,7 @@ import dev.runloom.agents.executions.AgentExecution;
 import dev.runloom.agents.executions.ExecutionRepository;
 import dev.runloom.agents.executions.ExecutionStatus;
 import dev.runloom.agents.executions.NewExecution;
+import dev.runloom.agents.loop.AgentExecutionRecorder;
 import dev.runloom.agents.loop.AgentSpec;
 import dev.runloom.agents.loop.LoopOutcome;
 import dev.runloom.agents.loop.LoopPause;
@@ -38,15 +39,18 @@ public class PausedExecutions {
     private final ExecutionRepository executions;
     private final PauseRepository pauses;
     private final JsonMapper json;
+    private final AgentExecutionRecorder recorder;
 
-    public PausedExecutions(ExecutionRepository executions, PauseRepository pauses, JsonMapper json) {
+    public PausedExecutions(ExecutionRepository executions, PauseRepository pauses, JsonMapper json,
+                            AgentExecutionRecorder recorder) {
+        this.recorder = recorder;
         this.executions = executions;
         this.pauses = pauses;
         this.json = json;
     }
 
     /**
-     * Records that a running execution paused. False when it was not running any more (the sweeper
+     * Records that a running execution paused, with what it did so far. False when it was not running any more (the sweeper
      * failed it meanwhile): nothing is written then.
      */
     @Transactional
@@ -56,6 +60,7 @@ public class PausedExecutions {
                 outcome.totalTokens(), outcome.totalCost())) {
             return false;
         }
+        recorder.progress(execution, outcome);
         pauses.insert(new ExecutionPause(pause.id(), execution.id(), execution.organizationId(), pause.kind(),
                 ExecutionPause.PENDING, LoopPause.APPROVAL.equals(pause.kind()) ? pause.first().name() : null,
                 text(pause), now(), null, null));

@@ -26,7 +26,9 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                                           price_input_per_million, price_output_per_million,
                                           price_cached_input_per_million, finish_reason, output, tool_calls,
                                           duration_ms, started_at, completed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (execution_id, iteration) DO UPDATE
+                SET completed_at = EXCLUDED.completed_at, tool_calls = EXCLUDED.tool_calls""";
     private static final String SUMMARY_COLUMNS = """
             id, agent_id, organization_id, agent_source, parent_execution_id, surface_type, status, iterations,
             total_tokens, total_cost, stop_reason, started_at, completed_at, created_at""";
@@ -126,7 +128,10 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
 
     public abstract java.util.Optional<AgentExecution> findByIdAndOrganizationId(String id, String organizationId);
 
-    /** All iterations of an execution in one JDBC batch. */
+    /**
+     * All iterations of an execution in one JDBC batch. An iteration written before (when the execution
+     * paused in it) gets its end and tool call count updated; tool calls written before stay as they are.
+     */
     public void insertIterations(List<ExecutionIteration> iterations) {
         sql.batch(INSERT_ITERATION, iterations, it -> new Object[]{it.key().executionId(), it.key().iteration(),
                 it.organizationId(), it.model(), it.promptTokens(), it.completionTokens(), it.cachedPromptTokens(),
@@ -151,7 +156,8 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                 INSERT INTO agent_tool_calls (id, execution_id, organization_id, seq, iteration, provider_call_id, tool_id,
                                               tool_name, tool_type, tool_description, model, status, error_message,
                                               input_parameters, output_result, execution_time_ms, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""", rows,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
+                ON CONFLICT (id) DO NOTHING""", rows,
                 r -> new Object[]{r.id(), r.executionId(), r.organizationId(), r.seq(), r.iteration(), r.providerCallId(),
                         r.toolId(), r.toolName(), r.toolType(), r.toolDescription(), r.model(), r.status(),
                         r.errorMessage(), r.inputJson(), r.outputJson(), r.executionTimeMs(), r.createdAt()});

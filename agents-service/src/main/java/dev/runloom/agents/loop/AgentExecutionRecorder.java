@@ -70,6 +70,15 @@ public class AgentExecutionRecorder {
         return result;
     }
 
+    /**
+     * What a paused execution has done so far (iterations, the paused one included, and tool calls), so
+     * A10/A11 show it while it waits; {@link #finish} later completes the same rows.
+     */
+    public void progress(NewExecution execution, LoopOutcome outcome) {
+        executions.insertIterations(iterations(execution, outcome));
+        executions.insertToolCalls(toolCalls(execution, outcome));
+    }
+
     /** The execution as stored now (how it ended, or its totals so far). */
     public ExecutionResult stored(NewExecution execution) {
         return executions.findByIdAndOrganizationId(execution.id(), execution.organizationId())
