@@ -128,7 +128,8 @@ class AgentEndpointsTest implements TestPropertyProvider {
         put("/v1/agents/" + id, "{\"config\": {\"maxTurns\": 1.5}}", ORG_A).assertProblem(400);
         put("/v1/agents/" + id, "{\"config\": \"fast\"}", ORG_A).assertProblem(400);
         put("/v1/agents/" + id, "[1]", ORG_A).assertProblem(400);
-        put("/v1/agents/" + id, "{\"agentType\": \"external\"}", ORG_A).assertProblem(400, "unsupported_agent_type");
+        put("/v1/agents/" + id, "{\"agentType\": \"external\"}", ORG_A).assertProblem(400, "validation_failed");
+        put("/v1/agents/" + id, "{\"agentType\": \"claude-managed\"}", ORG_A).assertProblem(400, "unsupported_agent_type");
         put("/v1/agents/" + id, "{\"name\": \"nul\\u0000\"}", ORG_A).assertProblem(400);
         assertThat(api.get("/v1/agents/" + id, ORG_A).tree().get("name").getStringValue()).isEqualTo("After");
         assertThat(api.get("/v1/agents/" + id, ORG_A).tree().get("config").get("maxTurns").getIntValue()).isEqualTo(9);

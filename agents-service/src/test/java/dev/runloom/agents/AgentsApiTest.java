@@ -128,8 +128,11 @@ class AgentsApiTest {
         api.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"maxTurns\": 51}}", ORG_A).assertProblem(400);
         api.post("/v1/agents", "{\"name\": \"a\", \"config\": {\"maxTurns\": \"many\"}}", ORG_A).assertProblem(400);
         Reply external = api.post("/v1/agents", "{\"name\": \"a\", \"agentType\": \"external\"}", ORG_A);
-        external.assertProblem(400, "unsupported_agent_type");
-        assertThat(external.string("detail")).contains("external");
+        external.assertProblem(400, "validation_failed"); // an external agent needs its externalConfig (a2a tests)
+        assertThat(external.string("detail")).contains("externalConfig");
+        Reply managed = api.post("/v1/agents", "{\"name\": \"a\", \"agentType\": \"claude-managed\"}", ORG_A);
+        managed.assertProblem(400, "unsupported_agent_type");
+        assertThat(managed.string("detail")).contains("claude-managed");
 
         api.get("/v1/agents/agent_missing", ORG_A).assertProblem(404, "not_found");
     }

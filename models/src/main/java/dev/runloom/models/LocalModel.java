@@ -33,6 +33,11 @@ public class LocalModel implements ModelProvider {
     private static final Pattern TOOL_MENTION = Pattern.compile("@([A-Za-z0-9_-]{1,100})");
 
     @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
     public boolean serves(String model) {
         return NAME.equals(model) || model.startsWith(NAME + "/");
     }

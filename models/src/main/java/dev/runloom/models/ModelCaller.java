@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +27,13 @@ import java.util.function.Consumer;
  * up to {@code retries} more; then the fallback model the same way. Every attempt is bounded by its
  * timeout, so a call always ends. JSON asked for is validated here for every provider: a reply that
  * does not parse fails the call. Flows' {@code prompt} step and agents use this class.
+ *
+ * <p>With a {@link CallGovernor} and a {@link CallOrigin}, every attempt first takes a permit (shared
+ * limits across replicas: concurrency, tokens per minute, interactive before batch) and gives it back
+ * with the tokens used. A 429 then pauses the organization's traffic to that provider for everybody
+ * and the call waits for its turn again, without spending one of its policy's retries (up to
+ * {@link CallGovernor#maxRateLimitedAttempts()} times, within {@link CallGovernor#maxWait}): rate
+ * limits slow work down instead of failing it.
  */
 @Singleton
 public class ModelCaller {
@@ -37,24 +46,34 @@ public class ModelCaller {
     private final Duration maxBackoff;
     private final Duration maxRetryAfter;
     private final Sleeper sleeper;
+    private final @Nullable CallGovernor governor;
+    /** How long past its attempt timeout a permit stays valid (then it expires, held or not). */
+    private static final Duration PERMIT_GRACE = Duration.ofSeconds(30);
 
     @Inject
     public ModelCaller(Models models,
                        @Value("${runloom.models.default-timeout:60s}") Duration defaultTimeout,
                        @Value("${runloom.models.retry.base-backoff:500ms}") Duration baseBackoff,
                        @Value("${runloom.models.retry.max-backoff:30s}") Duration maxBackoff,
-                       @Value("${runloom.models.retry.max-retry-after:60s}") Duration maxRetryAfter) {
-        this(models, defaultTimeout, baseBackoff, maxBackoff, maxRetryAfter, Sleeper.REAL);
+                       @Value("${runloom.models.retry.max-retry-after:60s}") Duration maxRetryAfter,
+                       Optional<CallGovernor> governor) {
+        this(models, defaultTimeout, baseBackoff, maxBackoff, maxRetryAfter, Sleeper.REAL, governor.orElse(null));
     }
 
     public ModelCaller(Models models, Duration defaultTimeout, Duration baseBackoff, Duration maxBackoff,
                        Duration maxRetryAfter, Sleeper sleeper) {
+        this(models, defaultTimeout, baseBackoff, maxBackoff, maxRetryAfter, sleeper, null);
+    }
+
+    public ModelCaller(Models models, Duration defaultTimeout, Duration baseBackoff, Duration maxBackoff,
+                       Duration maxRetryAfter, Sleeper sleeper, @Nullable CallGovernor governor) {
         this.models = models;
         this.defaultTimeout = defaultTimeout;
         this.defaultBaseBackoff = baseBackoff;
         this.maxBackoff = maxBackoff;
         this.maxRetryAfter = maxRetryAfter;
         this.sleeper = sleeper;
+        this.governor = governor;
     }
 
     public Duration defaultTimeout() {
@@ -67,7 +86,12 @@ public class ModelCaller {
 
     /** @throws ModelCallException when every attempt failed; its message names the model and what went wrong */
     public ModelCall call(ModelRequest request, ModelCallPolicy policy) {
-        return run(request, policy, null);
+        return run(request, policy, null, null);
+    }
+
+    /** As {@link #call(ModelRequest, ModelCallPolicy)}, governed for {@code origin} (see the class comment). */
+    public ModelCall call(ModelRequest request, ModelCallPolicy policy, @Nullable CallOrigin origin) {
+        return run(request, policy, origin, null);
     }
 
     /**
@@ -75,11 +99,19 @@ public class ModelCaller {
      * failure is final: a retry would repeat text the consumer already has.
      */
     public ModelCall stream(ModelRequest request, ModelCallPolicy policy, Consumer<String> deltas) {
-        return run(request, policy, deltas);
+        return run(request, policy, null, deltas);
     }
 
-    private ModelCall run(ModelRequest request, ModelCallPolicy policy, @Nullable Consumer<String> deltas) {
+    /** As {@link #stream(ModelRequest, ModelCallPolicy, Consumer)}, governed for {@code origin}. */
+    public ModelCall stream(ModelRequest request, ModelCallPolicy policy, @Nullable CallOrigin origin,
+                            Consumer<String> deltas) {
+        return run(request, policy, origin, deltas);
+    }
+
+    private ModelCall run(ModelRequest request, ModelCallPolicy policy, @Nullable CallOrigin origin,
+                          @Nullable Consumer<String> deltas) {
         long start = System.nanoTime();
+        Instant governedUntil = governor != null && origin != null ? Instant.now().plus(governor.maxWait(origin.priority())) : null;
         Duration timeout = policy.attemptTimeout() != null ? policy.attemptTimeout()
                 : request.timeout() != null ? request.timeout() : defaultTimeout;
         Duration baseBackoff = policy.baseBackoff() != null ? policy.baseBackoff() : defaultBaseBackoff;
@@ -101,8 +133,12 @@ public class ModelCaller {
         for (String candidate : candidates) {
             model = candidate;
             ModelRequest attempt = request.withModel(candidate).withTimeout(timeout);
+            String provider = governedUntil == null ? null
+                    : models.providerName(candidate).filter(governor::governs).orElse(null);
+            int rateLimited = 0;
+            boolean requeued = false;
             for (int retry = 0; retry <= policy.retries(); retry++) {
-                if (retry > 0) {
+                if (retry > 0 && !requeued) {
                     Duration wait = waitBefore(retry, failure, baseBackoff);
                     if (wait == null) {
                         break;
@@ -111,10 +147,29 @@ public class ModelCaller {
                         throw finalFailure(failure, attempts, model, spent, error, story, "interrupted while waiting to retry");
                     }
                 }
+                requeued = false;
+                CallGovernor.Permit permit = null;
+                if (provider != null) {
+                    try {
+                        permit = governor.acquire(origin, provider, timeout.plus(PERMIT_GRACE), governedUntil);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        ModelFailure waited = failure != null ? failure
+                                : new ModelFailure(ModelFailure.Kind.RATE_LIMITED, "no call was made", null);
+                        throw finalFailure(waited, attempts, model, spent, error, story, "interrupted while waiting for the governor");
+                    } catch (CallGovernor.GovernorWaitExceeded e) {
+                        failure = new ModelFailure(ModelFailure.Kind.RATE_LIMITED, e.getMessage()
+                                + (failure != null ? "; the last attempt: " + failure.message() : ""), null);
+                        story.add(candidate + ": " + failure.message());
+                        throw finalFailure(failure, attempts, model, spent, error, story, null);
+                    }
+                }
                 attempts++;
+                long tokens = 0;
                 try {
                     ModelCall call = tracking == null ? models.complete(attempt) : models.stream(attempt, tracking);
                     spent = call;
+                    tokens = call.response().usage().totalTokens();
                     ModelCall checked = checked(attempt, call);
                     return checked.withRetries(attempts - 1, (System.nanoTime() - start) / 1_000_000);
                 } catch (RuntimeException e) {
@@ -124,8 +179,23 @@ public class ModelCaller {
                         spent = null;
                     }
                     LOG.debug("model {} attempt {} failed: {}", candidate, attempts, failure.message());
+                    if (provider != null && failure.kind() == ModelFailure.Kind.RATE_LIMITED && !delivered.get()
+                            && rateLimited < governor.maxRateLimitedAttempts()) {
+                        rateLimited++;
+                        Duration pause = failure.retryAfter() != null ? failure.retryAfter() : governor.defaultPause(rateLimited);
+                        governor.pause(origin, provider, pause);
+                        LOG.info("{} rate-limited organization {} (429 #{}); its calls to {} pause for {} ms", provider,
+                                origin.organizationId(), rateLimited, provider, pause.toMillis());
+                        requeued = true;
+                        retry--; // waiting for the governor is not one of the policy's retries
+                        continue;
+                    }
                     if (!failure.retryable() || delivered.get()) {
                         break;
+                    }
+                } finally {
+                    if (permit != null) {
+                        permit.release(tokens);
                     }
                 }
             }

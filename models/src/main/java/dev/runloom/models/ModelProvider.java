@@ -8,6 +8,11 @@ import java.util.function.Consumer;
  * One call is one attempt: retries, timeouts and fallbacks belong to {@link ModelCaller}.
  */
 public interface ModelProvider {
+    /** The provider's name ({@code local}, or the configured {@code runloom.models.providers.<name>}): what the governor limits. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     /** Whether this provider serves the named model (an alias of its, {@code <provider>/<id>}, …). */
     boolean serves(String model);
 

@@ -28,6 +28,16 @@ public class Models {
         return find(model).isPresent();
     }
 
+    /** The names of every provider, in the order they are asked. */
+    public List<String> providerNames() {
+        return providers.stream().map(ModelProvider::name).distinct().toList();
+    }
+
+    /** The name of the provider serving {@code model}, if any serves it. */
+    public Optional<String> providerName(String model) {
+        return find(model).map(ModelProvider::name);
+    }
+
     public ModelCall complete(ModelRequest request) {
         ModelProvider provider = providerOf(request.model());
         long start = System.nanoTime();

@@ -28,5 +28,7 @@ public record Agent(@Id String id,
                     Instant createdAt,
                     Instant updatedAt) {
     public static final String TYPE_RUNTYPE = "runtype";
+    /** A remote A2A agent ({@code a2a.ExternalAgents}); its external config and card live beside it. */
+    public static final String TYPE_EXTERNAL = "external";
     public static final String STATUS_ACTIVE = "active";
 }

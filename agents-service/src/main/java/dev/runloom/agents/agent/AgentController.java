@@ -1,5 +1,7 @@
 package dev.runloom.agents.agent;
 
+import dev.runloom.agents.a2a.ExternalAgentView;
+import dev.runloom.agents.a2a.ExternalAgents;
 import dev.runloom.common.pagination.Cursor;
 import dev.runloom.common.pagination.CursorPagination;
 import dev.runloom.common.pagination.Paged;
@@ -23,7 +25,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /v1/agents} (reference §3.5): A1, A2, A5–A8, A13 and A19 (refused: out of scope). */
+/**
+ * {@code /v1/agents} (reference §3.5): A1, A2, A5–A8, A13 and A19 (refused: out of scope). External (A2A)
+ * agents' {@code externalConfig} and card go through {@link ExternalAgents}; A3/A4 are in {@code a2a.AgentCardController}.
+ */
 @Controller("/v1/agents")
 public class AgentController {
     private static final int DEFAULT_LIMIT = 20;
@@ -33,10 +38,12 @@ public class AgentController {
 
     private final AgentService agents;
     private final PrimaryFlowCheck primaryFlows;
+    private final ExternalAgents externals;
 
-    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows) {
+    public AgentController(AgentService agents, PrimaryFlowCheck primaryFlows, ExternalAgents externals) {
         this.agents = agents;
         this.primaryFlows = primaryFlows;
+        this.externals = externals;
     }
 
     /** A1: style C (cursor) pagination; {@code search} matches name or description. */
@@ -69,24 +76,36 @@ public class AgentController {
         if (body.primaryFlowId() != null) {
             primaryFlows.requireExists(tenant, body.primaryFlowId()); // 404 unless a flow of this organization
         }
-        CreatedAgent created = agents.create(tenant, body.toNewAgent());
-        return HttpResponse.created(AgentResponse.of(created.agent(), created.warnings()),
+        CreatedAgent created;
+        if (Agent.TYPE_EXTERNAL.equals(body.agentType())) {
+            // the agent card is fetched (SSRF-guarded) before the transaction that stores agent and card
+            created = externals.create(tenant, body.toNewAgent(), externals.prepare(body.externalConfig()));
+        } else {
+            if (body.externalConfig() != null) {
+                throw ProblemException.validation("externalConfig applies only to agents of type external");
+            }
+            created = agents.create(tenant, body.toNewAgent());
+        }
+        return HttpResponse.created(AgentResponse.of(created.agent(), created.warnings())
+                        .withExternal(externals.read(created.agent())),
                 URI.create("/v1/agents/" + created.agent().id()));
     }
 
     @Get("/{id}")
     AgentResponse get(Tenant tenant, String id) {
-        return AgentResponse.of(agents.get(tenant, id), List.of());
+        ExternalAgents.Read read = externals.read(tenant, id);
+        return AgentResponse.of(read.agent(), List.of()).withExternal(read);
     }
 
-    /** A6: partial update, {@code config} deep-merged. */
+    /** A6: partial update, {@code config} deep-merged; an external agent's card re-fetched when externalConfig is given. */
     @Put("/{id}")
     AgentResponse update(Tenant tenant, String id, @Valid @Body UpdateAgentRequest body) {
         if (body.primaryFlowId() != null && !body.primaryFlowId().isEmpty()) {
             primaryFlows.requireExists(tenant, body.primaryFlowId()); // the same check as create: 404 unless the caller's flow
         }
-        AgentService.Written written = agents.update(tenant, id, body);
-        return AgentResponse.updated(written.agent(), written.warnings());
+        ExternalAgents.Prepared external = externals.prepareUpdate(tenant, id, body.agentType(), body.externalConfig());
+        AgentService.Written written = externals.update(tenant, id, body, external);
+        return AgentResponse.updated(written.agent(), written.warnings()).withExternal(externals.read(written.agent()));
     }
 
     /** A7. */
@@ -99,9 +118,10 @@ public class AgentController {
     /** A8: the definition a self-hosted runtime needs. */
     @Get("/{id}/export-runtime")
     RuntimeExport exportRuntime(Tenant tenant, String id) {
-        Agent agent = agents.get(tenant, id);
+        ExternalAgents.Read read = externals.read(tenant, id);
+        Agent agent = read.agent();
         return new RuntimeExport(agent.id(), agent.name(), agent.description(), agent.agentType(), agent.config(),
-                List.of(), null, AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
+                List.of(), read.external(), AgentResponse.PrimaryFlow.of(agent.primaryFlowId()));
     }
 
     /** A13: body {@code {}} (ignored). */
@@ -130,7 +150,7 @@ public class AgentController {
 
     @Serdeable
     record RuntimeExport(String id, String name, @Nullable String description, String agentType, AgentConfig config,
-                         List<Object> capabilities, @Nullable Object externalConfig,
+                         List<Object> capabilities, @Nullable ExternalAgentView externalConfig,
                          @Nullable AgentResponse.PrimaryFlow primaryFlow) {
     }
 

@@ -2,6 +2,8 @@ package dev.runloom.agents.agent;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.runloom.agents.a2a.ExternalAgentView;
+import dev.runloom.agents.a2a.ExternalAgents;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -19,7 +21,9 @@ public record AgentResponse(String id, String userId, String organizationId, Str
                             String status,
                             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<Object> capabilities,
                             @Nullable String publishedVersionId, @Nullable String draftVersionId, Instant createdAt,
-                            Instant updatedAt, @JsonProperty("_warnings") List<String> warnings) {
+                            Instant updatedAt, @JsonProperty("_warnings") List<String> warnings,
+                            @Nullable ExternalAgentView externalConfig, @Nullable String healthStatus,
+                            @Nullable Instant lastHealthCheckAt) {
 
     /** The expanded primary flow: its id (its name lives in flows-service and is not fetched yet). */
     @Serdeable
@@ -29,18 +33,32 @@ public record AgentResponse(String id, String userId, String organizationId, Str
         }
     }
 
-    static AgentResponse of(Agent agent, List<String> warnings) {
+    public static AgentResponse of(Agent agent, List<String> warnings) {
         // capabilities come with the capabilities feature (A14/A15); until then an agent has none
         return new AgentResponse(agent.id(), agent.userId(), agent.organizationId(), agent.name(),
                 agent.description(), agent.icon(), agent.agentType(), agent.primaryFlowId(),
                 PrimaryFlow.of(agent.primaryFlowId()), agent.config(), agent.status(), List.of(),
-                agent.publishedVersionId(), agent.draftVersionId(), agent.createdAt(), agent.updatedAt(), warnings);
+                agent.publishedVersionId(), agent.draftVersionId(), agent.createdAt(), agent.updatedAt(), warnings,
+                null, null, null);
     }
 
     static AgentResponse updated(Agent agent, List<String> warnings) {
         return new AgentResponse(agent.id(), agent.userId(), agent.organizationId(), agent.name(),
                 agent.description(), agent.icon(), agent.agentType(), agent.primaryFlowId(),
                 PrimaryFlow.of(agent.primaryFlowId()), agent.config(), agent.status(), null,
-                agent.publishedVersionId(), agent.draftVersionId(), agent.createdAt(), agent.updatedAt(), warnings);
+                agent.publishedVersionId(), agent.draftVersionId(), agent.createdAt(), agent.updatedAt(), warnings,
+                null, null, null);
+    }
+
+    /** The same answer with an external agent's {@code externalConfig} (its cached card included) and health. */
+    public AgentResponse withExternal(@Nullable ExternalAgentView external, @Nullable String health,
+                                      @Nullable Instant lastCheck) {
+        return new AgentResponse(id, userId, organizationId, name, description, icon, agentType, primaryFlowId,
+                primaryFlow, config, status, capabilities, publishedVersionId, draftVersionId, createdAt, updatedAt,
+                warnings, external, health, lastCheck);
+    }
+
+    public AgentResponse withExternal(ExternalAgents.Read read) {
+        return withExternal(read.external(), read.healthStatus(), read.lastHealthCheckAt());
     }
 }

@@ -291,10 +291,10 @@ public class AgentService {
 
     private static String checkedAgentType(@Nullable String requested) {
         String agentType = Objects.requireNonNullElse(requested, Agent.TYPE_RUNTYPE);
-        if (!Agent.TYPE_RUNTYPE.equals(agentType)) {
-            // external (A2A) and managed agents need their own runtimes; refuse rather than store an agent that cannot run
-            throw ProblemException.badRequest("unsupported_agent_type",
-                    "agentType '" + agentType + "' is not supported yet; supported: " + Agent.TYPE_RUNTYPE);
+        if (!Agent.TYPE_RUNTYPE.equals(agentType) && !Agent.TYPE_EXTERNAL.equals(agentType)) {
+            // managed agents need their own runtime; refuse rather than store an agent that cannot run
+            throw ProblemException.badRequest("unsupported_agent_type", "agentType '" + agentType
+                    + "' is not supported yet; supported: " + Agent.TYPE_RUNTYPE + ", " + Agent.TYPE_EXTERNAL);
         }
         return agentType;
     }

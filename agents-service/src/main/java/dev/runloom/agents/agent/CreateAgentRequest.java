@@ -1,5 +1,6 @@
 package dev.runloom.agents.agent;
 
+import dev.runloom.agents.a2a.ExternalConfig;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.validation.Valid;
@@ -12,14 +13,18 @@ import jakarta.validation.constraints.Size;
 
 import java.util.Objects;
 
-/** Body of {@code POST /v1/agents}. Unknown fields (externalConfig, capabilities …) are ignored for now. */
+/**
+ * Body of {@code POST /v1/agents}. {@code externalConfig} is required for (and only for) agents of type
+ * {@code external} (see {@code a2a.ExternalAgents}). Unknown fields (capabilities …) are ignored for now.
+ */
 @Serdeable
 public record CreateAgentRequest(@NotBlank @Size(max = 255) String name,
                                  @Nullable @Size(max = 10_000) String description,
                                  @Nullable @Size(max = 50) String icon,
                                  @Nullable String agentType,
                                  @Nullable @Size(max = 200) String primaryFlowId,
-                                 @Nullable @Valid Config config) {
+                                 @Nullable @Valid Config config,
+                                 @Nullable @Valid ExternalConfig externalConfig) {
 
     /**
      * The native config as a caller gives it: every field optional. Also the shape an update's
@@ -55,7 +60,7 @@ public record CreateAgentRequest(@NotBlank @Size(max = 255) String name,
         }
     }
 
-    NewAgent toNewAgent() {
+    public NewAgent toNewAgent() {
         return new NewAgent(name, description, icon, agentType, primaryFlowId, config != null ? config : Config.EMPTY);
     }
 }

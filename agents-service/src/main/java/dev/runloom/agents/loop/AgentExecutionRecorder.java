@@ -123,7 +123,7 @@ public class AgentExecutionRecorder {
                 new AgentExecutionCompletedV1(execution.id(), execution.agentId(), execution.organizationId(),
                         execution.parentExecutionId(), result.status(), result.stopReason(), result.iterations(),
                         result.totalTokens(), result.totalCost(), execution.startedAt(), result.completedAt(),
-                        scheduleRunId)));
+                        scheduleRunId, execution.agentSpec() instanceof AgentSpec spec ? spec.config().model() : null)));
     }
 
     /** The status a run of the loop ends an execution with. */

@@ -1,5 +1,7 @@
 package dev.runloom.agents.loop;
 
+import dev.runloom.agents.a2a.ExternalAgentRunner;
+import dev.runloom.models.CallOrigin;
 import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.approvals.PausedExecutions;
@@ -43,11 +45,13 @@ public class AgentExecutor {
     private final JsonMapper json;
     private final RunningExecutions running;
     private final PausedExecutions pauses;
+    private final ExternalAgentRunner external;
 
     public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
                          ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running,
-                         PausedExecutions pauses) {
+                         PausedExecutions pauses, ExternalAgentRunner external) {
         this.pauses = pauses;
+        this.external = external;
         this.agents = agents;
         this.loop = loop;
         this.recorder = recorder;
@@ -193,7 +197,12 @@ public class AgentExecutor {
 
     LoopOutcome runLoop(Tenant tenant, NewExecution execution, AgentSpec spec, LoopEvents events) {
         try {
-            return loop.run(tenant, spec, execution.inputMessages(), events);
+            if (ExternalAgentRunner.runs(spec)) {
+                return external.run(execution, events); // an A2A agent: one message/send instead of the model loop
+            }
+            return loop.run(tenant, spec, execution.inputMessages(), events,
+                    SurfaceTypes.SCHEDULE.equals(execution.surfaceType()) ? CallOrigin.Priority.BATCH
+                            : CallOrigin.Priority.INTERACTIVE);
         } catch (RuntimeException e) {
             // the loop reports model and tool failures itself; this is a bug, but the execution must still end
             LOG.error("agent loop of execution {} failed unexpectedly", execution.id(), e);

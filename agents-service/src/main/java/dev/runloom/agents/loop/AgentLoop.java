@@ -9,6 +9,7 @@ import dev.runloom.models.ChatMessage;
 import dev.runloom.models.ModelCall;
 import dev.runloom.models.ModelCallException;
 import dev.runloom.models.ModelCallPolicy;
+import dev.runloom.models.CallOrigin;
 import dev.runloom.models.ModelCaller;
 import dev.runloom.models.ModelRequest;
 import dev.runloom.models.ResponseFormat;
@@ -80,8 +81,15 @@ public class AgentLoop {
     }
 
     public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events) {
-        Run run = new Run(tenant, agent, events, clock.instant().plus(budget), new ArrayList<>(input),
-                new ArrayList<>(), new ArrayList<>(), offered(agent));
+        return run(tenant, agent, input, events, CallOrigin.Priority.INTERACTIVE);
+    }
+
+    /** {@code priority}: the LLM governor's (a scheduled run is batch work; a call someone waits for, interactive). */
+    public LoopOutcome run(Tenant tenant, AgentSpec agent, List<ChatMessage> input, LoopEvents events,
+                           CallOrigin.Priority priority) {
+        Run run = new Run(tenant, agent, events, new CallOrigin(tenant.organizationId(), priority),
+                clock.instant().plus(budget), new ArrayList<>(input), new ArrayList<>(), new ArrayList<>(),
+                offered(agent));
         return turns(run, 1);
     }
 
@@ -91,7 +99,9 @@ public class AgentLoop {
      * left is what the pause left (the time paused does not count).
      */
     public LoopOutcome resume(Tenant tenant, AgentSpec agent, LoopPause pause, PauseAnswer answer, LoopEvents events) {
-        Run run = new Run(tenant, agent, events, clock.instant().plus(budget.minusMillis(pause.elapsedMs())),
+        // someone decided or answered and waits for the continuation: interactive work for the governor
+        Run run = new Run(tenant, agent, events, new CallOrigin(tenant.organizationId(), CallOrigin.Priority.INTERACTIVE),
+                clock.instant().plus(budget.minusMillis(pause.elapsedMs())),
                 new ArrayList<>(pause.conversation()),
                 new ArrayList<>(pause.iterations().stream().map(StoredIteration::toIteration).toList()),
                 new ArrayList<>(pause.toolCalls()), offered(agent));
@@ -115,6 +125,7 @@ public class AgentLoop {
         final Tenant tenant;
         final AgentSpec agent;
         final LoopEvents events;
+        final CallOrigin origin;
         final Instant deadline;
         final List<ChatMessage> conversation;
         final List<Iteration> iterations;
@@ -122,11 +133,13 @@ public class AgentLoop {
         final List<ToolSpec> offered;
         @Nullable String lastText;
 
-        Run(Tenant tenant, AgentSpec agent, LoopEvents events, Instant deadline, List<ChatMessage> conversation,
-            List<Iteration> iterations, List<ToolCallRecord> toolCalls, List<ToolSpec> offered) {
+        Run(Tenant tenant, AgentSpec agent, LoopEvents events, CallOrigin origin, Instant deadline,
+            List<ChatMessage> conversation, List<Iteration> iterations, List<ToolCallRecord> toolCalls,
+            List<ToolSpec> offered) {
             this.tenant = tenant;
             this.agent = agent;
             this.events = events;
+            this.origin = origin;
             this.deadline = deadline;
             this.conversation = conversation;
             this.iterations = iterations;
@@ -164,8 +177,8 @@ public class AgentLoop {
             try {
                 int turn = number;
                 call = run.events.streaming()
-                        ? models.stream(request, policy, text -> run.events.textDelta(turn, text))
-                        : models.call(request, policy);
+                        ? models.stream(request, policy, run.origin, text -> run.events.textDelta(turn, text))
+                        : models.call(request, policy, run.origin);
             } catch (ProblemException e) {
                 return run.end(StopReasons.ERROR, new LoopOutcome.LoopError(e.problem().code(), e.problem().detail()));
             } catch (ModelCallException e) {

@@ -72,6 +72,9 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /** The database of the LLM governor's shared state (limits held across every replica). */
+    static final String GOVERNOR_DATABASE = "runloom_governor";
+
     private void startAll() throws Exception {
         Path data = ownerOnlyDirectory(options.dataDir());
         Path logs = ownerOnlyDirectory(data.resolve("logs"));
@@ -85,6 +88,9 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("RUNLOOM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("RUNLOOM_DB_USER", postgres.username());
         env.put("RUNLOOM_DB_PASSWORD", postgres.password());
+        // the LLM governor's one shared database: flows-service and agents-service replicas share its limits
+        postgres.createDatabaseIfMissing(GOVERNOR_DATABASE);
+        env.put("RUNLOOM_GOVERNOR_DB_URL", postgres.jdbcUrl(GOVERNOR_DATABASE));
         for (ServiceSpec spec : ServiceSpec.ALL) {
             postgres.createDatabaseIfMissing(spec.database());
             env.put(spec.envPrefix() + "_DB_URL", postgres.jdbcUrl(spec.database()));

@@ -33,6 +33,8 @@ public record Batch(@Id String id,
     public static final String FAILED = "failed";
     /** Ended by {@code POST /v1/batch/:id/cancel}: finished, counters frozen, the rest never ran. */
     public static final String CANCELLED = "cancelled";
+    /** Stopped before starting more records because the organization's budget is spent (Runloom extension). */
+    public static final String PAUSED_BUDGET = "paused_budget";
 
     /** The status of a finished batch: failed when every record failed, partial when some did. */
     public static String finalStatus(int total, int failed) {

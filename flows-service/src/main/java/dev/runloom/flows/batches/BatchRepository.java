@@ -44,7 +44,7 @@ public abstract class BatchRepository implements GenericRepository<Batch, String
     /** Whether a batch of the flow is still queued or running (its work items need the flow's versions). */
     @Query("""
             SELECT EXISTS (SELECT 1 FROM batches WHERE organization_id = :organizationId AND flow_id = :flowId
-                                                   AND status IN ('queued', 'running'))""")
+                                                   AND status IN ('queued', 'running', 'paused_budget'))""")
     public abstract boolean hasUnfinishedBatch(String organizationId, String flowId);
 
     protected abstract Optional<Batch> findByOrganizationIdAndId(String organizationId, String id);

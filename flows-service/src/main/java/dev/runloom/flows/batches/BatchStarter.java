@@ -4,6 +4,7 @@ import dev.runloom.common.id.Ids;
 import dev.runloom.common.input.TextRules;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.flows.costs.Budgets;
 import dev.runloom.flows.engine.CompiledFlow;
 import dev.runloom.flows.engine.CompiledFlows;
 import dev.runloom.flows.engine.ExecutionScope;
@@ -42,10 +43,13 @@ public class BatchStarter {
     private final FlowEngine engine;
     private final RecordsClient records;
     private final BatchService batches;
+    private final Budgets budgets;
     private final int inlineLimit;
 
     public BatchStarter(FlowService flows, CompiledFlows compiledFlows, FlowEngine engine, RecordsClient records,
-                        BatchService batches, @Value("${runloom.flows.inline-batch-limit:10}") int inlineLimit) {
+                        BatchService batches, Budgets budgets,
+                        @Value("${runloom.flows.inline-batch-limit:10}") int inlineLimit) {
+        this.budgets = budgets;
         this.flows = flows;
         this.compiledFlows = compiledFlows;
         this.engine = engine;
@@ -73,6 +77,7 @@ public class BatchStarter {
             throw ProblemException.validation("recordType contains a NUL character or an unpaired UTF-16 surrogate");
         }
         CompiledFlow flow = compiledFlows.compiled(flows.getRunning(tenant, flowId).version());
+        budgets.requireUnderCap(tenant.organizationId());
         List<SourceRecord> found = records.recordsOfType(tenant, recordType);
         if (found.size() <= inlineLimit) {
             return runInline(tenant, flow, recordType, found);
@@ -93,6 +98,8 @@ public class BatchStarter {
      */
     public Batch submit(Tenant tenant, BatchSubmission submission) {
         CompiledFlow flow = compiledFlows.compiled(flows.getRunning(tenant, submission.flowId()).version());
+        // 402 before reading any record: the organization's budget is already spent
+        budgets.requireUnderCap(tenant.organizationId());
         List<SourceRecord> found;
         if (!submission.recordIds().isEmpty()) {
             found = records.recordsByIds(tenant, submission.recordType(), submission.recordIds());
@@ -109,7 +116,7 @@ public class BatchStarter {
     private BatchRun.Inline runInline(Tenant tenant, CompiledFlow flow, String recordType, List<SourceRecord> found) {
         String batchId = Ids.newId("batch");
         Instant started = now();
-        ExecutionScope scope = new ExecutionScope(tenant.organizationId(), tenant.userId(), batchId, null);
+        ExecutionScope scope = new ExecutionScope(tenant.organizationId(), tenant.userId(), batchId, null).interactively();
         List<FlowExecutionOutcome> outcomes = found.stream().map(r -> engine.run(flow, scope, r)).toList();
         int failed = (int) outcomes.stream().filter(o -> !o.success()).count();
         BigDecimal cost = outcomes.stream().map(FlowExecutionOutcome::totalCost).reduce(BigDecimal.ZERO, BigDecimal::add);

@@ -45,10 +45,13 @@ public class BatchWorker implements EventSubscriber {
     private final FlowService flows;
     private final BatchService batches;
     private final CancelledBatches cancelled;
+    private final BatchParking parking;
     private final int threads;
 
     public BatchWorker(CompiledFlows compiledFlows, BatchRecordRunner runner, FlowService flows, BatchService batches,
-                       CancelledBatches cancelled, @Value("${runloom.flows.batch-work-threads:2}") int threads) {
+                       CancelledBatches cancelled, BatchParking parking,
+                       @Value("${runloom.flows.batch-work-threads:2}") int threads) {
+        this.parking = parking;
         this.compiledFlows = compiledFlows;
         this.runner = runner;
         this.flows = flows;
@@ -76,6 +79,10 @@ public class BatchWorker implements EventSubscriber {
         if (cancelled.isCancelled(work.organizationId(), work.batchId())) {
             return CompletableFuture.completedFuture(null);
         }
+        if (!parking.mayStart(work.organizationId())) {
+            // the budget is spent: not started; record() parks it (no outcome) and pauses the batch
+            return CompletableFuture.completedFuture(null);
+        }
         Optional<CompiledFlow> flow = compiledFlows.find(work.organizationId(), work.flowVersionId());
         if (flow.isEmpty()) {
             // versions are never deleted while batches reference them; should it happen, the record fails
@@ -96,7 +103,13 @@ public class BatchWorker implements EventSubscriber {
      */
     void record(List<Prepared<BatchRecordWork, FlowExecutionOutcome>> prepared) {
         runner.forgetFinished();
-        // skipped work items (cancelled batches) have no outcome
+        // skipped work items (cancelled batches, budget spent) have no outcome; those of batches not
+        // cancelled were held back by the budget and are parked until the batch resumes
+        List<BatchRecordWork> notStarted = prepared.stream().filter(p -> p.result() == null)
+                .map(p -> p.event().payload()).toList();
+        if (!notStarted.isEmpty()) {
+            parking.park(notStarted);
+        }
         batches.recordWorkDone(prepared.stream().map(Prepared::result).filter(Objects::nonNull).toList());
     }
 

@@ -243,7 +243,7 @@ public final class RecordExecution {
                 ErrorPolicy policy = step.errorPolicy();
                 int retries = step.callsModel() ? 0 : policy.retries();
                 StepContext stepContext = new StepContext(context, scope.organizationId(), scope.userId(), flow.flowId(),
-                        executionId, definition.id(), record.id());
+                        executionId, definition.id(), record.id(), scope.interactive());
                 while (true) {
                     try {
                         output = step.prepared().run(stepContext);

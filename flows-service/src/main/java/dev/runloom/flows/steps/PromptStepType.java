@@ -1,6 +1,7 @@
 package dev.runloom.flows.steps;
 
 import dev.runloom.common.problem.ProblemException;
+import dev.runloom.models.CallOrigin;
 import dev.runloom.models.ChatMessage;
 import dev.runloom.models.LocalModel;
 import dev.runloom.models.ModelCall;
@@ -125,14 +126,25 @@ public class PromptStepType implements StepType {
         Double temperature = config.get("temperature") instanceof Number n ? n.doubleValue() : null;
         Integer maxTokens = config.get("maxTokens") instanceof Number n ? n.intValue() : null;
         ModelCallPolicy policy = policyOf(config);
-        return context -> {
+        return new PreparedStep() {
+            @Override
+            public StepOutput run(Map<String, Object> context) {
+                return call(context, null);
+            }
+
+            @Override
+            public StepOutput run(StepContext context) {
+                return call(context.variables(), context.callOrigin());
+            }
+
+            private StepOutput call(Map<String, Object> context, CallOrigin origin) {
             String userPrompt = liquid.render(user, context);
             String systemPrompt = system == null ? null : liquid.render(system, context);
             ModelRequest request = new ModelRequest(model, systemPrompt, List.of(ChatMessage.user(userPrompt)),
                     temperature, maxTokens).withResponseFormat(format);
             ModelCall call;
             try {
-                call = models.call(request, policy);
+                call = models.call(request, policy, origin);
             } catch (ModelCallException e) {
                 throw new StepFailure(e.getMessage(), userPrompt, e.model(), Math.max(0, e.attempts() - 1), e.spent(), e);
             } catch (RuntimeException e) {
@@ -143,6 +155,7 @@ public class PromptStepType implements StepType {
             Object value = format == ResponseFormat.JSON ? parseJson(text) : text;
             return new StepOutput(value, userPrompt, call.response().model(), call.response().usage(),
                     call.cost(), call.price(), call.retries());
+            }
         };
     }
 

@@ -23,7 +23,8 @@ public final class Scopes {
             "FLOWS:READ", "FLOWS:WRITE", "FLOWS:EXECUTE", "FLOWS:*",
             "SCHEDULES:READ", "SCHEDULES:WRITE", "SCHEDULES:EXECUTE", "SCHEDULES:*",
             "AGENTS:READ", "AGENTS:WRITE", "AGENTS:EXECUTE", "AGENTS:*",
-            "API_KEYS:READ", "API_KEYS:WRITE", "API_KEYS:*");
+            "API_KEYS:READ", "API_KEYS:WRITE", "API_KEYS:*",
+            "USAGE:READ", "USAGE:WRITE", "USAGE:*");
 
     private record Rule(Set<HttpMethod> methods, Pattern path, String scope) {
         boolean matches(HttpMethod method, String rawPath) {
@@ -40,8 +41,13 @@ public final class Scopes {
                 rule(Set.of(HttpMethod.POST), "/v1/flows/" + ANY_ID + "/(run|run-on-record-type|execute)(/.*)?", "FLOWS:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/flows/(run|execute)(/.*)?", "FLOWS:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/batch(/.*)?", "FLOWS:EXECUTE"),
+                // Runloom extensions: the organization's LLM governor view, cost ledger and budgets
+                rule(READS, "/v1/(governor|costs|budgets)(/.*)?", "USAGE:READ"),
+                rule(ANY, "/v1/(governor|costs|budgets)(/.*)?", "USAGE:WRITE"),
                 rule(Set.of(HttpMethod.POST), "/v1/schedules/" + ANY_ID + "/(run|trigger)", "SCHEDULES:EXECUTE"),
                 rule(Set.of(HttpMethod.POST), "/v1/agents/" + ANY_ID + "/(execute|approve|resume)", "AGENTS:EXECUTE"),
+                // A3/A4: the service fetches a URL the caller chose (SSRF-guarded) and A4 stores it: never a READ key's
+                rule(Set.of(HttpMethod.POST), "/v1/agents/(fetch-agent-card|" + ANY_ID + "/refresh-agent-card)", "AGENTS:WRITE"),
                 // a POST that only reads: previewing a filter changes nothing
                 rule(Set.of(HttpMethod.POST), "/v1/records/preview-filter", "RECORDS:READ"),
                 rule(READS, "/v1/records(/.*)?", "RECORDS:READ"),

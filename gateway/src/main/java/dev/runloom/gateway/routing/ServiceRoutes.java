@@ -25,6 +25,9 @@ public class ServiceRoutes {
                 new Route("/v1/flow-versions", "flows-service", flows),
                 new Route("/v1/flow-steps", "flows-service", flows),
                 new Route("/v1/batch", "flows-service", flows),
+                new Route("/v1/governor", "flows-service", flows),
+                new Route("/v1/costs", "flows-service", flows),
+                new Route("/v1/budgets", "flows-service", flows),
                 new Route("/v1/schedules", "schedules-service", schedules),
                 new Route("/v1/agents", "agents-service", agents),
                 new Route("/v1/agent-versions", "agents-service", agents));
