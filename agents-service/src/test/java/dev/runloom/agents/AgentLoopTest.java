@@ -93,7 +93,8 @@ class AgentLoopTest {
         Models models = new Models(List.of(provider), new PriceTable(List.of(local)));
         ModelCaller caller = new ModelCaller(models, Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMillis(5),
                 Duration.ofSeconds(1), Sleeper.REAL);
-        return new AgentLoop(caller, tools, JsonMapper.createDefault(), Duration.ofMinutes(1), 0);
+        return new AgentLoop(caller, tools, new dev.runloom.agents.approvals.ToolPauses(), JsonMapper.createDefault(),
+                Duration.ofMinutes(1), 0);
     }
 
     private static AgentSpec agent(int maxTurns, int maxToolCalls) {

@@ -54,4 +54,16 @@ public record AgentExecution(@Id String id,
                 result.errorMessage(), execution.startedAt(), result.completedAt(), execution.startedAt(),
                 execution.agentSpec(), execution.inputMessages(), result.finalOutput());
     }
+
+    /** How the execution ended (or stands, while not ended) as stored. */
+    public ExecutionResult result() {
+        return new ExecutionResult(status, iterations, totalTokens, totalCost, stopReason, errorMessage, finalOutput,
+                completedAt);
+    }
+
+    /** The execution as it was started, to go on with it (a paused one). */
+    public NewExecution asNew() {
+        return new NewExecution(id, agentId, organizationId, userId, agentSource, parentExecutionId, surfaceType,
+                startedAt, agentSpec, inputMessages);
+    }
 }

@@ -26,7 +26,9 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                                           price_input_per_million, price_output_per_million,
                                           price_cached_input_per_million, finish_reason, output, tool_calls,
                                           duration_ms, started_at, completed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (execution_id, iteration) DO UPDATE
+                SET completed_at = EXCLUDED.completed_at, tool_calls = EXCLUDED.tool_calls""";
     private static final String SUMMARY_COLUMNS = """
             id, agent_id, organization_id, agent_source, parent_execution_id, surface_type, status, iterations,
             total_tokens, total_cost, stop_reason, started_at, completed_at, created_at""";
@@ -56,7 +58,7 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
             SET status = :status, iterations = :iterations, total_tokens = :totalTokens, total_cost = :totalCost,
                 stop_reason = :stopReason, error_message = :errorMessage, final_output = :finalOutput,
                 completed_at = :completedAt
-            WHERE organization_id = :organizationId AND id = :id""")
+            WHERE organization_id = :organizationId AND id = :id AND status = 'running'""")
     protected abstract int finish(String organizationId, String id, String status, int iterations, long totalTokens,
                                   BigDecimal totalCost, @Nullable String stopReason, @Nullable String errorMessage,
                                   @Nullable String finalOutput, Instant completedAt);
@@ -94,17 +96,42 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
         save(AgentExecution.finished(execution, result));
     }
 
-    /** @throws IllegalStateException when the execution's row is gone (it is never deleted while running) */
-    public void finish(String organizationId, String executionId, ExecutionResult result) {
-        int updated = finish(organizationId, executionId, result.status(), result.iterations(), result.totalTokens(),
+    /**
+     * Ends a {@code running} execution. False when it is not running any more: the sweeper failed it
+     * meanwhile (its worker looked dead), and a late result must not overwrite that end.
+     */
+    public boolean finish(String organizationId, String executionId, ExecutionResult result) {
+        return finish(organizationId, executionId, result.status(), result.iterations(), result.totalTokens(),
                 result.totalCost(), result.stopReason(), result.errorMessage(), result.finalOutput(),
-                result.completedAt());
-        if (updated != 1) {
-            throw new IllegalStateException("execution " + executionId + " vanished while running");
-        }
+                result.completedAt()) == 1;
     }
 
-    /** All iterations of an execution in one JDBC batch. */
+    /** A {@code running} execution becomes {@code paused} with its totals so far; false when it is not running. */
+    public boolean pause(String organizationId, String executionId, int iterations, long totalTokens,
+                         BigDecimal totalCost) {
+        return sql.update("""
+                UPDATE agent_executions SET status = ?, iterations = ?, total_tokens = ?, total_cost = ?
+                WHERE organization_id = ? AND id = ? AND status = ?""", ExecutionStatus.PAUSED, iterations,
+                totalTokens, totalCost, organizationId, executionId, ExecutionStatus.RUNNING) == 1;
+    }
+
+    /**
+     * A {@code paused} execution runs again, its heartbeat fresh (so the sweeper does not take the time
+     * it was paused for a dead worker); false when it is not paused (someone else resumed it).
+     */
+    public boolean resumePaused(String organizationId, String executionId, Instant now) {
+        return sql.update("""
+                UPDATE agent_executions SET status = ?, heartbeat_at = ?
+                WHERE organization_id = ? AND id = ? AND status = ?""", ExecutionStatus.RUNNING, now, organizationId,
+                executionId, ExecutionStatus.PAUSED) == 1;
+    }
+
+    public abstract java.util.Optional<AgentExecution> findByIdAndOrganizationId(String id, String organizationId);
+
+    /**
+     * All iterations of an execution in one JDBC batch. An iteration written before (when the execution
+     * paused in it) gets its end and tool call count updated; tool calls written before stay as they are.
+     */
     public void insertIterations(List<ExecutionIteration> iterations) {
         sql.batch(INSERT_ITERATION, iterations, it -> new Object[]{it.key().executionId(), it.key().iteration(),
                 it.organizationId(), it.model(), it.promptTokens(), it.completionTokens(), it.cachedPromptTokens(),
@@ -129,7 +156,8 @@ public abstract class ExecutionRepository implements GenericRepository<AgentExec
                 INSERT INTO agent_tool_calls (id, execution_id, organization_id, seq, iteration, provider_call_id, tool_id,
                                               tool_name, tool_type, tool_description, model, status, error_message,
                                               input_parameters, output_result, execution_time_ms, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""", rows,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
+                ON CONFLICT (id) DO NOTHING""", rows,
                 r -> new Object[]{r.id(), r.executionId(), r.organizationId(), r.seq(), r.iteration(), r.providerCallId(),
                         r.toolId(), r.toolName(), r.toolType(), r.toolDescription(), r.model(), r.status(),
                         r.errorMessage(), r.inputJson(), r.outputJson(), r.executionTimeMs(), r.createdAt()});

@@ -2,7 +2,8 @@ package dev.runloom.agents.executions;
 
 import java.util.Set;
 
-/** Agent execution statuses (reference Q7). Today's loop produces running, then completed or failed. */
+/** Agent execution statuses (reference Q7). An execution is running,
+ * paused (waiting for an approval or client tool outputs, A17/A18), then completed, failed or cancelled. */
 public final class ExecutionStatus {
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";

@@ -2,6 +2,7 @@ package dev.runloom.agents.loop;
 
 import dev.runloom.agents.events.AgentEvents;
 import dev.runloom.agents.events.AgentExecutionCompletedV1;
+import dev.runloom.agents.executions.AgentExecution;
 import dev.runloom.agents.executions.ExecutionIteration;
 import dev.runloom.agents.executions.ExecutionRepository;
 import dev.runloom.agents.executions.ExecutionResult;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import io.micronaut.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an agent execution writes: its row, its iterations, its final state and the
@@ -31,6 +34,7 @@ import io.micronaut.json.JsonMapper;
  */
 @Singleton
 public class AgentExecutionRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentExecutionRecorder.class);
     /** Tool inputs and outputs are stored up to this size (of their JSON); larger ones as a marked preview. */
     static final int MAX_STORED_JSON = 64 * 1024;
 
@@ -48,14 +52,38 @@ public class AgentExecutionRecorder {
         executions.insertRunning(execution);
     }
 
-    /** The end of an execution {@link #start} recorded: iterations, final state, completion event. */
+    /**
+     * The end of an execution {@link #start} recorded: iterations, final state, completion event. Only a
+     * {@code running} execution is ended: when the sweeper failed it meanwhile (its heartbeat looked
+     * dead), this late result is dropped, nothing is written, and the stored end is answered instead.
+     */
     public ExecutionResult finish(NewExecution execution, LoopOutcome outcome) {
         ExecutionResult result = result(execution, outcome);
+        if (!executions.finish(execution.organizationId(), execution.id(), result)) {
+            LOG.warn("execution {} ended after it had stopped running (swept as failed?); its result is dropped",
+                    execution.id());
+            return stored(execution);
+        }
         executions.insertIterations(iterations(execution, outcome));
         executions.insertToolCalls(toolCalls(execution, outcome));
-        executions.finish(execution.organizationId(), execution.id(), result);
         published(execution, result, null);
         return result;
+    }
+
+    /**
+     * What a paused execution has done so far (iterations, the paused one included, and tool calls), so
+     * A10/A11 show it while it waits; {@link #finish} later completes the same rows.
+     */
+    public void progress(NewExecution execution, LoopOutcome outcome) {
+        executions.insertIterations(iterations(execution, outcome));
+        executions.insertToolCalls(toolCalls(execution, outcome));
+    }
+
+    /** The execution as stored now (how it ended, or its totals so far). */
+    public ExecutionResult stored(NewExecution execution) {
+        return executions.findByIdAndOrganizationId(execution.id(), execution.organizationId())
+                .map(AgentExecution::result)
+                .orElseThrow(() -> new IllegalStateException("execution " + execution.id() + " vanished"));
     }
 
     /** Whether an execution with this id was recorded already (a schedule's minted id seen twice). */
@@ -98,10 +126,19 @@ public class AgentExecutionRecorder {
                         scheduleRunId, execution.agentSpec() instanceof AgentSpec spec ? spec.config().model() : null)));
     }
 
+    /** The status a run of the loop ends an execution with. */
+    static String status(LoopOutcome outcome) {
+        if (!outcome.failed()) {
+            return ExecutionStatus.COMPLETED;
+        }
+        return StopReasons.APPROVAL_DENIED.equals(outcome.stopReason()) ? ExecutionStatus.CANCELLED
+                : ExecutionStatus.FAILED;
+    }
+
     private static ExecutionResult result(NewExecution execution, LoopOutcome outcome) {
         Instant completedAt = now();
         return new ExecutionResult(
-                outcome.failed() ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED,
+                status(outcome),
                 outcome.iterations().size(), outcome.totalTokens(), outcome.totalCost(), outcome.stopReason(),
                 outcome.failed() ? outcome.error().message() : null, outcome.finalOutput(),
                 completedAt.isBefore(execution.startedAt()) ? execution.startedAt() : completedAt);

@@ -6,6 +6,7 @@ import dev.runloom.agents.agent.Agent;
 import dev.runloom.agents.agent.AgentService;
 import dev.runloom.agents.capabilities.CapabilityService;
 import dev.runloom.agents.capabilities.CapabilityView;
+import dev.runloom.agents.approvals.PausedExecutions;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.common.id.Ids;
@@ -45,12 +46,14 @@ public class AgentExecutor {
     private final ExecutionEventStore eventStore;
     private final JsonMapper json;
     private final RunningExecutions running;
+    private final PausedExecutions pauses;
     private final ExternalAgentRunner external;
     private final CapabilityService capabilities;
 
     public AgentExecutor(AgentService agents, AgentLoop loop, AgentExecutionRecorder recorder,
                          ExecutionEventStore eventStore, JsonMapper json, RunningExecutions running,
-                         ExternalAgentRunner external, CapabilityService capabilities) {
+                         PausedExecutions pauses, ExternalAgentRunner external, CapabilityService capabilities) {
+        this.pauses = pauses;
         this.external = external;
         this.capabilities = capabilities;
         this.agents = agents;
@@ -68,9 +71,19 @@ public class AgentExecutor {
     /** JSON mode: runs the execution on the caller's thread; its frames are stored for replay (A20). */
     public AgentExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
                                          @Nullable String surfaceType) {
+        return execute(tenant, agentId, messages, surfaceType, false);
+    }
+
+    /**
+     * JSON mode, as above; {@code pausable}: the caller is a client that can approve or resume (A16's
+     * direct call), so the run may pause for them; unattended callers (flow steps) pass false.
+     */
+    public AgentExecutionOutcome execute(Tenant tenant, String agentId, List<ChatMessage> messages,
+                                         @Nullable String surfaceType, boolean pausable) {
         Prepared prepared = prepare(tenant, agentId, messages, surfaceType);
-        return run(prepared, new ExecutionFrames(prepared.execution(), eventStore, json, frame -> {
-        }, false));
+        ExecutionFrames frames = new ExecutionFrames(prepared.execution(), eventStore, json, frame -> {
+        }, false);
+        return run(prepared, pausable ? frames.pausable() : frames);
     }
 
     /**
@@ -114,22 +127,84 @@ public class AgentExecutor {
                 .filter(CapabilityView::enabled).toList());
     }
 
-    /** Runs a prepared execution to its end: frames as it goes, the end recorded, then the terminal frame. */
+    /**
+     * Runs a prepared execution to its end (or its pause): frames as it goes, the end recorded, then the
+     * terminal frame (or the pause frame).
+     */
     public AgentExecutionOutcome run(Prepared prepared, ExecutionFrames frames) {
-        running.started(prepared.execution().id());
-        LoopOutcome outcome;
-        ExecutionResult result;
+        NewExecution execution = prepared.execution();
+        running.started(execution.id());
         try {
             frames.executionStart();
-            outcome = runLoop(prepared.tenant(), prepared.execution(), prepared.spec(), frames, prepared.context());
-            result = finish(prepared.execution(), outcome);
+            return conclude(execution, runLoop(prepared.tenant(), execution, prepared.spec(), frames, prepared.context()),
+                    frames);
         } finally {
-            running.ended(prepared.execution().id());
+            running.ended(execution.id());
+        }
+    }
+
+    /**
+     * Goes on with a paused execution that {@code PausedExecutions} claimed (A17/A18), on the frames of
+     * the continuation (their seq continues the stored log): like {@link #run}, from the pause.
+     */
+    public AgentExecutionOutcome proceed(Tenant tenant, PausedRun paused, ExecutionFrames frames) {
+        NewExecution execution = paused.execution();
+        running.started(execution.id());
+        try {
+            if (paused.answer() instanceof PauseAnswer.Decision decision) {
+                frames.approvalComplete(paused.pause(), decision);
+            }
+            LoopOutcome outcome;
+            try {
+                // only a root execution pauses (a sub-agent's run has no client to wait for), so the chain is its agent
+                outcome = loop.resume(tenant, paused.spec(), paused.pause(), paused.answer(), frames,
+                        new LoopContext(execution.id(), List.of(paused.spec().agentId())));
+            } catch (RuntimeException e) {
+                LOG.error("agent loop of execution {} failed unexpectedly after its pause", execution.id(), e);
+                outcome = new LoopOutcome(paused.pause().iterationsSoFar(), paused.pause().toolCalls(),
+                        paused.pause().lastText(), StopReasons.ERROR,
+                        new LoopOutcome.LoopError("internal_error", "The execution failed unexpectedly"));
+            }
+            return conclude(execution, outcome, frames);
+        } finally {
+            running.ended(execution.id());
+        }
+    }
+
+    /** JSON mode of {@link #proceed(Tenant, PausedRun, ExecutionFrames)}: on the caller's thread. */
+    public AgentExecutionOutcome proceed(Tenant tenant, PausedRun paused) {
+        NewExecution execution = paused.execution();
+        ExecutionFrames frames = new ExecutionFrames(execution, eventStore, json, frame -> {
+        }, false).pausable().continuingAt(eventStore.nextSeq(execution.organizationId(), execution.id()),
+                paused.pause().textStreamed());
+        return proceed(tenant, paused, frames);
+    }
+
+    /** Records how a run of the loop ended (or paused) and sends the last frame. */
+    private AgentExecutionOutcome conclude(NewExecution execution, LoopOutcome outcome, ExecutionFrames frames) {
+        ExecutionResult result;
+        boolean lost;
+        if (outcome.paused()) {
+            if (pauses.record(execution, outcome)) {
+                frames.paused(outcome.pause());
+                return new AgentExecutionOutcome(execution, recorder.stored(execution), null, outcome.pause());
+            }
+            result = recorder.stored(execution);
+            lost = true;
+        } else {
+            result = finish(execution, outcome);
+            lost = !result.status().equals(AgentExecutionRecorder.status(outcome));
+        }
+        LoopOutcome.LoopError error = outcome.error();
+        if (lost) {
+            // the execution stopped running before this run's end was recorded (the sweeper failed it):
+            // the stored end stands, and the caller is told so
+            error = new LoopOutcome.LoopError("execution_lost", String.valueOf(result.errorMessage()));
         }
         long input = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().promptTokens()).sum();
         long output = outcome.iterations().stream().mapToLong(i -> i.call().response().usage().completionTokens()).sum();
-        frames.terminal(result, outcome.error(), input, output);
-        return new AgentExecutionOutcome(prepared.execution(), result, outcome.error());
+        frames.terminal(result, error, input, output);
+        return new AgentExecutionOutcome(execution, result, error);
     }
 
     /**

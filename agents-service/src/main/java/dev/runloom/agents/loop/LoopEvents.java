@@ -13,6 +13,15 @@ public interface LoopEvents {
         return false;
     }
 
+    /**
+     * Whether the run can pause for a person or a client (A17/A18): true for an execution a client
+     * started directly; false for unattended runs (schedules, flow steps), where a tool that needs an
+     * approval or a client fails instead.
+     */
+    default boolean canPause() {
+        return false;
+    }
+
     default void turnStart(int iteration) {
     }
 

@@ -11,6 +11,8 @@ public final class StopReasons {
     /** The model hit its output token limit. */
     public static final String LENGTH = "length";
     public static final String CONTENT_FILTER = "content_filter";
+    /** A person denied a tool call of an agent whose approvals stop on deny; the execution is {@code cancelled}. */
+    public static final String APPROVAL_DENIED = "approval_denied";
     /** A model or tool call failed; the execution is {@code failed}. */
     public static final String ERROR = "error";
 

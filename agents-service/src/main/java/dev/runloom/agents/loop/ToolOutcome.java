@@ -1,6 +1,7 @@
 package dev.runloom.agents.loop;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 
 import java.math.BigDecimal;
 
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
  * they roll up into the execution's totals. A failed call may still carry an output (the failed
  * child execution's id, say) for drill-down.
  */
+@Serdeable
 public record ToolOutcome(boolean success, String toolType, @Nullable String description, @Nullable Object input,
                           @Nullable Object output, @Nullable String error, long durationMs, long tokens,
                           BigDecimal cost) {

@@ -40,6 +40,14 @@ public class ExecutionEventStore {
                 organizationId, executionId, after, limit);
     }
 
+    /** The seq the execution's next frame gets: one past its last stored frame (0 for none). */
+    @Transactional(readOnly = true)
+    public int nextSeq(String organizationId, String executionId) {
+        return (int) sql.count("""
+                SELECT coalesce(max(seq) + 1, 0) FROM agent_execution_events
+                WHERE organization_id = ? AND execution_id = ?""", organizationId, executionId);
+    }
+
     /** The execution's status, to stop tailing one that ended without a terminal frame. */
     @Transactional(readOnly = true)
     public String status(String organizationId, String executionId) {

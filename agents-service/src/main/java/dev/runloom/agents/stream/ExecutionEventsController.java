@@ -28,7 +28,8 @@ import java.util.concurrent.ExecutorService;
  * A20 {@code GET /v1/agents/:agentId/executions/:executionId/events?after=<seq>}: replays the stored
  * frames with a seq greater than {@code after} (all when absent), then live-tails the execution while
  * it runs (polling the log every {@link #POLL}), and ends after the terminal frame — or at once
- * for an execution that ended without frames (a scheduled run). {@code conversationId} is accepted
+ * for an execution that ended without frames (a scheduled run), or after the pause frame
+ * ({@code approval_start}/{@code await}) of a paused one; replaying after approve/resume goes on from there. {@code conversationId} is accepted
  * and ignored (agents have no conversations here).
  */
 @Controller("/v1/agents")

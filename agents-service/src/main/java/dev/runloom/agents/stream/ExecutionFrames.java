@@ -6,6 +6,9 @@ import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.agents.loop.Iteration;
 import dev.runloom.agents.loop.LoopEvents;
 import dev.runloom.agents.loop.LoopOutcome;
+import dev.runloom.agents.loop.LoopPause;
+import dev.runloom.agents.loop.PauseAnswer;
+import dev.runloom.agents.loop.PendingToolCall;
 import dev.runloom.agents.loop.ToolCall;
 import dev.runloom.agents.loop.ToolCallRecord;
 import io.micronaut.core.annotation.Nullable;
@@ -25,7 +28,10 @@ import java.util.function.Consumer;
  * Turns one execution's loop events into {@code ExecutionStreamEvent} frames (reference §4 item 6):
  * {@code execution_start}, {@code turn_start}, {@code text_start}/{@code text_delta}/{@code text_complete},
  * {@code tool_start}/{@code tool_complete}, {@code turn_complete}, then exactly one
- * {@code execution_complete} or {@code execution_error}. Each frame gets the next 0-based {@code seq},
+ * {@code execution_complete} or {@code execution_error}. A run that pauses (A17/A18) ends its stream
+ * with {@code approval_start} or {@code await} instead; the continuation (approve/resume) goes on
+ * with the next seq: {@code approval_complete} (approvals), the pending {@code tool_*} frames, and so
+ * on to the terminal frame. Each frame gets the next 0-based {@code seq},
  * is stored (for A20 replay) and handed to the live consumer, which may be gone: a client that
  * disconnected does not stop the execution. Used from the loop's one thread.
  */
@@ -46,6 +52,7 @@ public class ExecutionFrames implements LoopEvents {
     private int seq;
     private final StringBuilder turnText = new StringBuilder();
     private boolean textStarted;
+    private boolean pausable;
 
     public ExecutionFrames(NewExecution execution, ExecutionEventStore store, JsonMapper json, Consumer<Frame> live,
                            boolean streaming) {
@@ -59,6 +66,45 @@ public class ExecutionFrames implements LoopEvents {
     @Override
     public boolean streaming() {
         return streaming;
+    }
+
+    @Override
+    public boolean canPause() {
+        return pausable;
+    }
+
+    /** Lets the run pause for approvals and client tools (a client started it and can answer). */
+    public ExecutionFrames pausable() {
+        this.pausable = true;
+        return this;
+    }
+
+    /** Goes on with a paused execution's frames: the next seq, and whether its turn's text was announced. */
+    public ExecutionFrames continuingAt(int nextSeq, boolean textStarted) {
+        this.seq = nextSeq;
+        this.textStarted = textStarted;
+        return this;
+    }
+
+    /** The frame a pause ends the stream with: {@code approval_start} or {@code await}. */
+    public void paused(LoopPause pause) {
+        if (LoopPause.APPROVAL.equals(pause.kind())) {
+            PendingToolCall call = pause.first();
+            emit("approval_start", Map.of("iteration", pause.iteration().number(), "approvalId", pause.id(),
+                    "toolCallId", call.id(), "toolName", call.name(), "parameters", parameters(call.argumentsJson())));
+        } else {
+            emit("await", Map.of("iteration", pause.iteration().number(), "awaitId", pause.id(),
+                    "reason", "local_tools", "toolCalls", pause.awaited().stream().map(c -> Map.of("toolCallId", c.id(),
+                            "providerCallId", c.providerCallId(), "toolName", c.name(),
+                            "parameters", parameters(c.argumentsJson()))).toList()));
+        }
+    }
+
+    /** The first frame of an approval's continuation. */
+    public void approvalComplete(LoopPause pause, PauseAnswer.Decision decision) {
+        emit("approval_complete", Map.of("iteration", pause.iteration().number(), "approvalId", pause.id(),
+                "toolCallId", pause.first().id(), "toolName", pause.first().name(),
+                "decision", decision.approved() ? "approved" : "denied", "decidedBy", decision.decidedBy()));
     }
 
     public void executionStart() {

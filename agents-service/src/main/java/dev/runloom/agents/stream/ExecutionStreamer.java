@@ -1,6 +1,8 @@
 package dev.runloom.agents.stream;
 
+import dev.runloom.agents.executions.NewExecution;
 import dev.runloom.agents.loop.AgentExecutor;
+import dev.runloom.agents.loop.PausedRun;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.models.ChatMessage;
 import io.micronaut.core.annotation.Nullable;
@@ -16,6 +18,8 @@ import reactor.core.publisher.Sinks;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A16 streaming: the execution runs on a worker thread of its own, not on the request's, so a client
@@ -43,14 +47,29 @@ public class ExecutionStreamer {
     public Flux<Event<String>> execute(Tenant tenant, String agentId, List<ChatMessage> messages,
                                        @Nullable String surfaceType) {
         AgentExecutor.Prepared prepared = executor.prepare(tenant, agentId, messages, surfaceType);
+        return stream(prepared.execution(), frames -> executor.run(prepared, frames), frames -> frames);
+    }
+
+    /**
+     * Streams the continuation of a paused execution claimed by approve or resume (A17/A18): its seq
+     * continues the stored log.
+     */
+    public Flux<Event<String>> proceed(Tenant tenant, PausedRun paused) {
+        int next = store.nextSeq(paused.execution().organizationId(), paused.execution().id());
+        return stream(paused.execution(), frames -> executor.proceed(tenant, paused, frames),
+                frames -> frames.continuingAt(next, paused.pause().textStreamed()));
+    }
+
+    private Flux<Event<String>> stream(NewExecution execution, Consumer<ExecutionFrames> work,
+                                       UnaryOperator<ExecutionFrames> setUp) {
         Sinks.Many<Event<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
-        ExecutionFrames frames = new ExecutionFrames(prepared.execution(), store, json,
-                frame -> sink.tryEmitNext(event(frame.seq(), frame.json())), true);
+        ExecutionFrames frames = setUp.apply(new ExecutionFrames(execution, store, json,
+                frame -> sink.tryEmitNext(event(frame.seq(), frame.json())), true).pausable());
         workers.submit(() -> {
             try {
-                executor.run(prepared, frames);
+                work.accept(frames);
             } catch (RuntimeException e) {
-                LOG.error("execution {} failed outside its loop", prepared.execution().id(), e);
+                LOG.error("execution {} failed outside its loop", execution.id(), e);
             } finally {
                 sink.tryEmitComplete();
             }
