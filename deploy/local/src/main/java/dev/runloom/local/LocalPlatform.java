@@ -91,6 +91,8 @@ public final class LocalPlatform implements AutoCloseable {
         // the LLM governor's one shared database: flows-service and agents-service replicas share its limits
         postgres.createDatabaseIfMissing(GOVERNOR_DATABASE);
         env.put("RUNLOOM_GOVERNOR_DB_URL", postgres.jdbcUrl(GOVERNOR_DATABASE));
+        env.put("RUNLOOM_GOVERNOR_DB_USER", postgres.username());
+        env.put("RUNLOOM_GOVERNOR_DB_PASSWORD", postgres.password());
         for (ServiceSpec spec : ServiceSpec.ALL) {
             postgres.createDatabaseIfMissing(spec.database());
             env.put(spec.envPrefix() + "_DB_URL", postgres.jdbcUrl(spec.database()));

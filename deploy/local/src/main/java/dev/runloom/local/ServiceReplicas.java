@@ -58,6 +58,8 @@ public final class ServiceReplicas implements AutoCloseable {
         env.put(spec.envPrefix() + "_DB_URL", postgres.jdbcUrl(spec.database()));
         postgres.createDatabaseIfMissing(LocalPlatform.GOVERNOR_DATABASE);
         env.put("RUNLOOM_GOVERNOR_DB_URL", postgres.jdbcUrl(LocalPlatform.GOVERNOR_DATABASE));
+        env.put("RUNLOOM_GOVERNOR_DB_USER", postgres.username());
+        env.put("RUNLOOM_GOVERNOR_DB_PASSWORD", postgres.password());
         env.putAll(extraEnv);
 
         ServiceReplicas started = new ServiceReplicas(spec);
