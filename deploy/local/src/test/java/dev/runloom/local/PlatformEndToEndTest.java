@@ -35,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformEndToEndTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     static Path dataDir;
-    private LocalPlatform platform;
+    LocalPlatform platform;
     private LocalPlatform.Options options;
-    private Api orgA;
+    Api orgA;
     private Api orgB;
     /** An OpenAI-compatible provider on loopback, configured the way an operator would: environment + a models file. */
     private final FakeModelServer modelProvider = new FakeModelServer();
@@ -73,10 +73,15 @@ class PlatformEndToEndTest {
                 "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
         options = new LocalPlatform.Options(home, dataDir, port,
                 List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")),
-                providerEnvironment);
+                providerEnvironment).withReplicas(replicas());
         platform = LocalPlatform.start(options);
         orgA = new Api(platform.gatewayUrl(), keyA);
         orgB = new Api(platform.gatewayUrl(), keyB);
+    }
+
+    /** JVMs per service; {@link ReplicatedPlatformEndToEndTest} runs the same journey on three. */
+    int replicas() {
+        return 1;
     }
 
     @AfterAll
