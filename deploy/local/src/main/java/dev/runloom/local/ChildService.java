@@ -49,6 +49,7 @@ final class ChildService {
     }
 
     static final String LOOPBACK = "127.0.0.1";
+    static final String JVM_OPTIONS_VARIABLE = "RUNLOOM_SERVICE_JVM_OPTIONS";
 
     String url() {
         return "http://127.0.0.1:" + port;
@@ -61,6 +62,11 @@ final class ChildService {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC"));
+        // extra JVM options for every service, e.g. -XX:TieredStopAtLevel=1 to start many JVMs on few cores
+        String extra = env.getOrDefault(JVM_OPTIONS_VARIABLE, System.getenv(JVM_OPTIONS_VARIABLE));
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.addAll(systemProperties);
         command.addAll(List.of("-cp", classpath(home), spec.mainClass()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -139,16 +139,27 @@ public final class LocalPlatform implements AutoCloseable {
             keyProperties.add("-Drunloom.gateway.api-keys[" + (i - 1) + "].organization-id=" + key.organizationId());
         }
 
-        // Start all JVMs at once (they wait for nothing but PostgreSQL and Kafka), then wait for each.
-        for (ChildService child : children) {
-            child.start(options.home(), env, gateways.contains(child) ? keyProperties : List.of());
+        // In waves: the first replica of every service at once (they wait for nothing but PostgreSQL and
+        // Kafka), then the others together. Fifteen JVMs starting at once on two cores starve each other
+        // and the in-process broker; the first wave also creates the topics and runs the migrations.
+        List<ChildService> firstWave = children.stream().filter(c -> children.indexOf(c) % replicas == 0).toList();
+        List<ChildService> rest = children.stream().filter(c -> !firstWave.contains(c)).toList();
+        for (List<ChildService> wave : List.of(firstWave, rest)) {
+            for (ChildService child : wave) {
+                child.start(options.home(), env, gateways.contains(child) ? keyProperties : List.of());
+            }
+            awaitHealthy(wave, Duration.ofSeconds(300L * Math.max(1, wave.size() / ServiceSpec.ALL.size())));
         }
-        // N replicas of five JVMs start on the same cores: give each start the time N times as many take
-        Duration patience = Duration.ofSeconds(180L * replicas);
-        ExecutorService waiters = Executors.newFixedThreadPool(children.size());
+    }
+
+    private static void awaitHealthy(List<ChildService> wave, Duration patience) throws Exception {
+        if (wave.isEmpty()) {
+            return;
+        }
+        ExecutorService waiters = Executors.newFixedThreadPool(wave.size());
         try {
             List<Future<?>> ready = new ArrayList<>();
-            for (ChildService child : children) {
+            for (ChildService child : wave) {
                 ready.add(waiters.submit(() -> {
                     child.awaitHealthy(patience);
                     return null;
@@ -340,8 +351,15 @@ public final class LocalPlatform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = children.size() - 1; i >= 0; i--) {
-            children.get(i).stop();
+        // all at once (each drains for up to 15 s), before the broker and the database they drain into
+        List<Thread> stopping = children.stream().map(child -> Thread.ofPlatform().start(child::stop)).toList();
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         if (kafka != null) {
             kafka.close();

@@ -66,11 +66,12 @@ class PlatformEndToEndTest {
                       gpt-4o: {input-per-million: 2.5, output-per-million: 10}
                 """);
         modelsFile.toFile().deleteOnExit();
-        Map<String, String> providerEnvironment = Map.of(
+        Map<String, String> providerEnvironment = new java.util.HashMap<>(Map.of(
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_BASE_URL", modelProvider.baseUrl(),
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY", "sk-e2e-test",
                 "MICRONAUT_CONFIG_FILES", modelsFile.toString(),
-                "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
+                "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1"));
+        providerEnvironment.putAll(extraServiceEnvironment());
         options = new LocalPlatform.Options(home, dataDir, port,
                 List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")),
                 providerEnvironment).withReplicas(replicas());
@@ -82,6 +83,11 @@ class PlatformEndToEndTest {
     /** JVMs per service; {@link ReplicatedPlatformEndToEndTest} runs the same journey on three. */
     int replicas() {
         return 1;
+    }
+
+    /** More environment for every service JVM. */
+    Map<String, String> extraServiceEnvironment() {
+        return Map.of();
     }
 
     @AfterAll

@@ -9,6 +9,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,12 @@ class ReplicatedPlatformEndToEndTest extends PlatformEndToEndTest {
     @Override
     int replicas() {
         return 3;
+    }
+
+    /** Fifteen JVMs on a CI machine's few cores: C1 only, which starts them in a fraction of the CPU time. */
+    @Override
+    Map<String, String> extraServiceEnvironment() {
+        return Map.of("RUNLOOM_SERVICE_JVM_OPTIONS", "-XX:TieredStopAtLevel=1");
     }
 
     @Test
@@ -84,6 +95,61 @@ class ReplicatedPlatformEndToEndTest extends PlatformEndToEndTest {
             moved.keySet().forEach(tp -> workedOn.add(owner.get(tp)));
             assertThat(workedOn).as("replicas that executed the batch's work items (partitions " + moved + ")")
                     .hasSizeGreaterThan(1);
+        }
+    }
+
+    /**
+     * The fault suite's smallest case, in CI: kill -9 one of three flows-service replicas while a
+     * 2,000-record batch runs, start it again, and the batch completes by itself with every record
+     * executed exactly once (counted in flows-service's database) and exact counters. The full suite,
+     * every service plus broker and database restarts at 10,000 records, is {@code bench/run-faults}.
+     */
+    @Test
+    @Order(21)
+    void aBatchSurvivesKillMinus9OfAFlowsReplicaWithoutLossOrDuplicates() throws Exception {
+        int records = 2000;
+        String type = "fault_" + Long.toHexString(System.nanoTime());
+        StringBuilder csv = new StringBuilder("name,city\n");
+        for (int i = 0; i < records; i++) {
+            csv.append("Lead ").append(i).append(",City ").append(i % 50).append('\n');
+        }
+        Api.Response imported = orgA.uploadCsv("/v1/records/upload-csv", Map.of("type", type, "nameColumn", "name"),
+                csv.toString());
+        assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+        assertThat(imported.body().get("created").asInt()).isEqualTo(records);
+        Api.Response flow = orgA.post("/v1/flows", """
+                {"name":"Fault","flowSteps":[
+                  {"type":"template","name":"Summary","order":1,
+                   "config":{"template":"{{_record.name}} from {{_record.metadata.city}}","outputVariable":"summary"}},
+                  {"type":"prompt","name":"Classify","order":2,
+                   "config":{"model":"local","userPrompt":"Classify: {{summary}}","outputVariable":"label"}}]}""");
+        assertThat(flow.status()).as(flow.raw()).isEqualTo(201);
+        Api.Response queued = orgA.post("/v1/flows/" + flow.body().get("id").asText() + "/run-on-record-type",
+                "{\"recordType\":\"" + type + "\"}");
+        assertThat(queued.status()).as(queued.raw()).isEqualTo(202);
+        String batchId = queued.body().get("batchId").asText();
+
+        orgA.await("/v1/batch/status/" + batchId, r -> r.status() == 200
+                && r.body().get("processedRecords").asInt() + r.body().get("failedRecords").asInt() >= records / 10, PATIENCE);
+        platform.kill("flows", 2);
+        platform.restart("flows", 2);
+
+        Api.Response batch = orgA.await("/v1/batch/status/" + batchId,
+                r -> r.status() == 200 && !"running".equals(r.body().get("status").asText())
+                        && !"queued".equals(r.body().get("status").asText()), Duration.ofMinutes(5));
+        assertThat(batch.body().get("status").asText()).isEqualTo("completed");
+        assertThat(batch.body().get("processedRecords").asInt()).isEqualTo(records);
+        assertThat(batch.body().get("failedRecords").asInt()).isZero();
+        try (Connection db = DriverManager.getConnection(platform.jdbcUrl("flows"), platform.databaseUser(),
+                platform.databasePassword());
+             PreparedStatement count = db.prepareStatement(
+                     "SELECT count(*), count(DISTINCT record_id) FROM flow_executions WHERE batch_id = ?")) {
+            count.setString(1, batchId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("executions").isEqualTo(records);
+                assertThat(rs.getLong(2)).as("records executed").isEqualTo(records);
+            }
         }
     }
 
