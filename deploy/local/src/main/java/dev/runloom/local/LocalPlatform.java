@@ -200,7 +200,7 @@ public final class LocalPlatform implements AutoCloseable {
     public void restart(String service, int replica) throws Exception {
         ChildService child = replica(service, replica);
         child.restart();
-        child.awaitHealthy(Duration.ofSeconds(180));
+        child.awaitHealthy(Duration.ofSeconds(300));
     }
 
     /**
