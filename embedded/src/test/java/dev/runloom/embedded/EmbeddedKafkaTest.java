@@ -66,6 +66,32 @@ class EmbeddedKafkaTest {
         }
     }
 
+    /**
+     * The fault suite restarts the broker under running services: on the same port their clients
+     * (bootstrapped once, never told of a new address) reconnect by themselves. A producer opened
+     * before the restart delivers after it.
+     */
+    @Test
+    void aRestartOnTheSamePortKeepsClientsWorking() throws Exception {
+        Path data = dir.resolve("kafka-same-port");
+        EmbeddedKafka first = EmbeddedKafka.start(data, 0);
+        String address = first.bootstrapServers();
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (Admin admin = admin(first)) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, TOPIC);
+        }
+        try (KafkaProducer<String, String> producer = producer(first)) {
+            producer.send(new ProducerRecord<>(TOPIC, "k", "before")).get(30, TimeUnit.SECONDS);
+            first.close();
+            try (EmbeddedKafka again = EmbeddedKafka.start(data, port)) {
+                assertEquals(address, again.bootstrapServers());
+                producer.send(new ProducerRecord<>(TOPIC, "k", "after")).get(60, TimeUnit.SECONDS);
+                assertEquals(List.of("before", "after"), consume(again, 2));
+            }
+        }
+    }
+
     private static Admin admin(EmbeddedKafka kafka) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }

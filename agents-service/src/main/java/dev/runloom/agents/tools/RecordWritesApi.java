@@ -11,7 +11,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.Map;
 
 /** records-service's internal idempotent upsert (as flows' upsert-record step calls it). */
-@Client("${runloom.services.records-url}")
+@Client(id = "records")
 public interface RecordWritesApi {
 
     @Post("/internal/records/upsert")

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** records-service's internal keyset-paged read of the records of a type (as flows-service calls it). */
-@Client("${runloom.services.records-url}")
+@Client(id = "records")
 public interface RecordsApi {
 
     @Get("/internal/records{?type,after,limit}")

@@ -24,6 +24,10 @@ final class ChildService {
     private final int port;
     private final Path logFile;
     private Process process;
+    // what the last start used, so a restart (after a kill) brings the same service back on the same port
+    private Path home;
+    private Map<String, String> env;
+    private List<String> systemProperties;
 
     ChildService(ServiceSpec spec, int port, Path logDir) {
         this.spec = spec;
@@ -45,15 +49,24 @@ final class ChildService {
     }
 
     static final String LOOPBACK = "127.0.0.1";
+    static final String JVM_OPTIONS_VARIABLE = "RUNLOOM_SERVICE_JVM_OPTIONS";
 
     String url() {
         return "http://127.0.0.1:" + port;
     }
 
     void start(Path home, Map<String, String> env, List<String> systemProperties) throws IOException {
+        this.home = home;
+        this.env = Map.copyOf(env);
+        this.systemProperties = List.copyOf(systemProperties);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseParallelGC"));
+        // extra JVM options for every service, e.g. -XX:TieredStopAtLevel=1 to start many JVMs on few cores
+        String extra = env.getOrDefault(JVM_OPTIONS_VARIABLE, System.getenv(JVM_OPTIONS_VARIABLE));
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.addAll(systemProperties);
         command.addAll(List.of("-cp", classpath(home), spec.mainClass()));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -65,7 +78,35 @@ final class ChildService {
         // a closed interior: locally every service, the gateway included, listens on loopback only
         // (Micronaut reads MICRONAUT_SERVER_HOST as micronaut.server.host)
         builder.environment().put("MICRONAUT_SERVER_HOST", LOOPBACK);
+        // this replica's stable name: in its Kafka client ids (and its static group membership, when enabled)
+        builder.environment().put("RUNLOOM_INSTANCE_ID", spec.name());
         process = builder.start();
+    }
+
+    /** Starts the service again as it was started before (same port, environment and log), e.g. after {@link #kill()}. */
+    void restart() throws IOException {
+        if (home == null) {
+            throw new IllegalStateException(spec.name() + " was never started");
+        }
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(spec.name() + " is still running");
+        }
+        start(home, env, systemProperties);
+    }
+
+    /** {@code kill -9}: no shutdown hook, no drain, no offset commit, connections cut. Returns once the process is gone. */
+    void kill() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly(); // SIGKILL on Linux
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(spec.name() + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** The service's own jar followed by its runtime dependencies, as its Maven build wrote them. */

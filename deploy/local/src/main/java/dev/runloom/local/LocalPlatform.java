@@ -27,6 +27,14 @@ import java.util.concurrent.Future;
  * The whole platform on one machine: embedded PostgreSQL and Kafka keeping their data under the
  * data directory (so a restart loses nothing), one database per service, and the five services as
  * child JVMs wired together by environment variables exactly as a deployment would wire them.
+ *
+ * <p>With {@link Options#replicas()} N &gt; 1 every service runs as N JVMs ({@code flows-1} …
+ * {@code flows-N}, each its own port and log): a service's URL variable ({@code RUNLOOM_FLOWS_URL})
+ * lists all its replicas, comma-separated, and the gateway and the services' internal clients go
+ * round robin over them. The first gateway replica listens on {@link Options#gatewayPort()}.
+ *
+ * <p>For fault tests a replica can be killed ({@code kill -9}) and started again on its port, and the
+ * broker and the database restarted on theirs ({@link #restartKafka}, {@link #restartPostgres}).
  */
 public final class LocalPlatform implements AutoCloseable {
 
@@ -41,13 +49,26 @@ public final class LocalPlatform implements AutoCloseable {
      * the services at a fake model provider.
      */
     public record Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys,
-                          Map<String, String> serviceEnvironment) {
+                          Map<String, String> serviceEnvironment, int replicas) {
         public Options {
             serviceEnvironment = Map.copyOf(serviceEnvironment);
+            if (replicas < 1) {
+                throw new IllegalArgumentException("replicas must be at least 1, not " + replicas);
+            }
+        }
+
+        public Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys,
+                       Map<String, String> serviceEnvironment) {
+            this(home, dataDir, gatewayPort, apiKeys, serviceEnvironment, 1);
         }
 
         public Options(Path home, Path dataDir, int gatewayPort, List<ApiKey> apiKeys) {
             this(home, dataDir, gatewayPort, apiKeys, Map.of());
+        }
+
+        /** The same platform with {@code count} replicas of every service. */
+        public Options withReplicas(int count) {
+            return new Options(home, dataDir, gatewayPort, apiKeys, serviceEnvironment, count);
         }
     }
 
@@ -55,7 +76,9 @@ public final class LocalPlatform implements AutoCloseable {
     private final List<ChildService> children = new ArrayList<>();
     private EmbeddedPostgres postgres;
     private EmbeddedKafka kafka;
-    private ChildService gateway;
+    private Path kafkaDir;
+    private int kafkaPort;
+    private final List<ChildService> gateways = new ArrayList<>();
 
     private LocalPlatform(Options options) {
         this.options = options;
@@ -79,7 +102,8 @@ public final class LocalPlatform implements AutoCloseable {
         Path data = ownerOnlyDirectory(options.dataDir());
         Path logs = ownerOnlyDirectory(data.resolve("logs"));
         postgres = EmbeddedPostgres.start(ownerOnlyDirectory(data.resolve("postgres")), 0, true);
-        kafka = EmbeddedKafka.start(ownerOnlyDirectory(data.resolve("kafka")), 0);
+        kafkaDir = ownerOnlyDirectory(data.resolve("kafka"));
+        kafka = startKafkaOnItsPort();
         Map<String, String> env = new HashMap<>(options.serviceEnvironment());
         env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
         // API keys are stored as HMACs under their own secret; the admin key opens POST /v1/admin/organizations
@@ -93,16 +117,24 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("RUNLOOM_GOVERNOR_DB_URL", postgres.jdbcUrl(GOVERNOR_DATABASE));
         env.put("RUNLOOM_GOVERNOR_DB_USER", postgres.username());
         env.put("RUNLOOM_GOVERNOR_DB_PASSWORD", postgres.password());
+        int replicas = options.replicas();
         for (ServiceSpec spec : ServiceSpec.ALL) {
             postgres.createDatabaseIfMissing(spec.database());
             env.put(spec.envPrefix() + "_DB_URL", postgres.jdbcUrl(spec.database()));
-            int port = spec.name().equals("gateway") ? options.gatewayPort() : freePort();
-            ChildService child = new ChildService(spec, port, logs);
-            env.put(spec.envPrefix() + "_URL", child.url());
-            children.add(child);
-            if (spec.name().equals("gateway")) {
-                gateway = child;
+            List<String> urls = new ArrayList<>();
+            for (int i = 1; i <= replicas; i++) {
+                boolean gateway = spec.name().equals("gateway");
+                int port = gateway && i == 1 ? options.gatewayPort() : freePort();
+                ServiceSpec replica = replicas == 1 ? spec : new ServiceSpec(spec.name() + "-" + i, spec.module(),
+                        spec.mainClass(), spec.envPrefix(), spec.database());
+                ChildService child = new ChildService(replica, port, logs);
+                urls.add(child.url());
+                children.add(child);
+                if (gateway) {
+                    gateways.add(child);
+                }
             }
+            env.put(spec.envPrefix() + "_URL", String.join(",", urls));
         }
         ApiKey first = options.apiKeys().getFirst();
         env.put("RUNLOOM_API_KEY", first.key());
@@ -115,16 +147,29 @@ public final class LocalPlatform implements AutoCloseable {
             keyProperties.add("-Drunloom.gateway.api-keys[" + (i - 1) + "].organization-id=" + key.organizationId());
         }
 
-        // Start all JVMs at once (they wait for nothing but PostgreSQL and Kafka), then wait for each.
-        for (ChildService child : children) {
-            child.start(options.home(), env, child == gateway ? keyProperties : List.of());
+        // In waves: the first replica of every service at once (they wait for nothing but PostgreSQL and
+        // Kafka), then the others together. Fifteen JVMs starting at once on two cores starve each other
+        // and the in-process broker; the first wave also creates the topics and runs the migrations.
+        List<ChildService> firstWave = children.stream().filter(c -> children.indexOf(c) % replicas == 0).toList();
+        List<ChildService> rest = children.stream().filter(c -> !firstWave.contains(c)).toList();
+        for (List<ChildService> wave : List.of(firstWave, rest)) {
+            for (ChildService child : wave) {
+                child.start(options.home(), env, gateways.contains(child) ? keyProperties : List.of());
+            }
+            awaitHealthy(wave, Duration.ofSeconds(300L * Math.max(1, wave.size() / ServiceSpec.ALL.size())));
         }
-        ExecutorService waiters = Executors.newFixedThreadPool(children.size());
+    }
+
+    private static void awaitHealthy(List<ChildService> wave, Duration patience) throws Exception {
+        if (wave.isEmpty()) {
+            return;
+        }
+        ExecutorService waiters = Executors.newFixedThreadPool(wave.size());
         try {
             List<Future<?>> ready = new ArrayList<>();
-            for (ChildService child : children) {
+            for (ChildService child : wave) {
                 ready.add(waiters.submit(() -> {
-                    child.awaitHealthy(Duration.ofSeconds(180));
+                    child.awaitHealthy(patience);
                     return null;
                 }));
             }
@@ -136,8 +181,49 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /** The first gateway replica's URL (on {@link Options#gatewayPort()}). */
     public String gatewayUrl() {
-        return "http://" + ChildService.LOOPBACK + ":" + gateway.port();
+        return gateways.getFirst().url();
+    }
+
+    /** Every gateway replica's URL, in replica order. */
+    public List<String> gatewayUrls() {
+        return gateways.stream().map(ChildService::url).toList();
+    }
+
+    /** How many replicas of each service run. */
+    public int replicas() {
+        return options.replicas();
+    }
+
+    /**
+     * {@code kill -9} of one replica ({@code 1..replicas()}) of a service ({@code records}, {@code flows},
+     * {@code schedules}, {@code agents}, {@code gateway}); returns once the process is gone.
+     */
+    public void kill(String service, int replica) throws InterruptedException {
+        replica(service, replica).kill();
+    }
+
+    /** Starts a killed replica again (same port, environment, log) and returns once it answers {@code /health}. */
+    public void restart(String service, int replica) throws Exception {
+        ChildService child = replica(service, replica);
+        child.restart();
+        child.awaitHealthy(Duration.ofSeconds(300));
+    }
+
+    /**
+     * Stops the broker (cleanly: its logs are flushed), keeps it down for {@code downtime}, and starts it
+     * again on the same port and data: the services' clients reconnect by themselves.
+     */
+    public synchronized void restartKafka(Duration downtime) throws InterruptedException {
+        kafka.close();
+        Thread.sleep(downtime.toMillis());
+        kafka = EmbeddedKafka.start(kafkaDir, kafkaPort);
+    }
+
+    /** Stops PostgreSQL (open sessions are cut), keeps it down for {@code downtime}, starts it again on its port. */
+    public void restartPostgres(Duration downtime) {
+        postgres.restart(downtime);
     }
 
     /** The HTTP port of every service JVM, the gateway's included. */
@@ -163,9 +249,14 @@ public final class LocalPlatform implements AutoCloseable {
         return postgres.password();
     }
 
-    /** The process id of a service's JVM, e.g. to sample its heap during a benchmark. */
+    /** The process id of a service's (first replica's) JVM, e.g. to sample its heap during a benchmark. */
     public long pid(String service) {
         return child(service).pid();
+    }
+
+    /** The process id of one replica ({@code 1..replicas()}) of a service. */
+    public long pid(String service, int replica) {
+        return replica(service, replica).pid();
     }
 
     /** The directory holding each service's log ({@code records.log} …). */
@@ -174,8 +265,41 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private ChildService child(String service) {
-        return children.stream().filter(c -> c.spec().name().equals(service)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service " + service));
+        return replica(service, 1);
+    }
+
+    private ChildService replica(String service, int replica) {
+        String name = options.replicas() == 1 && replica == 1 ? service : service + "-" + replica;
+        return children.stream().filter(c -> c.spec().name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service replica " + name));
+    }
+
+    /**
+     * The broker on the port it had before: the one kept in {@code <data>/kafka/port} from an earlier
+     * start (a fresh free port the first time, or when another program took it meanwhile), so its
+     * address stays the same across restarts of the broker and of the platform.
+     */
+    private EmbeddedKafka startKafkaOnItsPort() throws IOException {
+        Path portFile = kafkaDir.resolve("port");
+        if (Files.exists(portFile)) {
+            int kept = Integer.parseInt(Files.readString(portFile).trim());
+            if (portFree(kept)) {
+                kafkaPort = kept;
+            }
+        }
+        if (kafkaPort == 0) {
+            kafkaPort = freePort();
+            Files.writeString(portFile, Integer.toString(kafkaPort));
+        }
+        return EmbeddedKafka.start(kafkaDir, kafkaPort);
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     public String kafkaBootstrapServers() {
@@ -235,8 +359,15 @@ public final class LocalPlatform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = children.size() - 1; i >= 0; i--) {
-            children.get(i).stop();
+        // all at once (each drains for up to 15 s), before the broker and the database they drain into
+        List<Thread> stopping = children.stream().map(child -> Thread.ofPlatform().start(child::stop)).toList();
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         if (kafka != null) {
             kafka.close();

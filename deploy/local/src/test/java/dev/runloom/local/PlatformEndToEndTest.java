@@ -35,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformEndToEndTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     static Path dataDir;
-    private LocalPlatform platform;
+    LocalPlatform platform;
     private LocalPlatform.Options options;
-    private Api orgA;
+    Api orgA;
     private Api orgB;
     /** An OpenAI-compatible provider on loopback, configured the way an operator would: environment + a models file. */
     private final FakeModelServer modelProvider = new FakeModelServer();
@@ -66,17 +66,28 @@ class PlatformEndToEndTest {
                       gpt-4o: {input-per-million: 2.5, output-per-million: 10}
                 """);
         modelsFile.toFile().deleteOnExit();
-        Map<String, String> providerEnvironment = Map.of(
+        Map<String, String> providerEnvironment = new java.util.HashMap<>(Map.of(
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_BASE_URL", modelProvider.baseUrl(),
                 "RUNLOOM_MODELS_PROVIDERS_OPENAI_API_KEY", "sk-e2e-test",
                 "MICRONAUT_CONFIG_FILES", modelsFile.toString(),
-                "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
+                "RUNLOOM_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1"));
+        providerEnvironment.putAll(extraServiceEnvironment());
         options = new LocalPlatform.Options(home, dataDir, port,
                 List.of(new LocalPlatform.ApiKey(keyA, "org_alpha"), new LocalPlatform.ApiKey(keyB, "org_beta")),
-                providerEnvironment);
+                providerEnvironment).withReplicas(replicas());
         platform = LocalPlatform.start(options);
         orgA = new Api(platform.gatewayUrl(), keyA);
         orgB = new Api(platform.gatewayUrl(), keyB);
+    }
+
+    /** JVMs per service; {@link ReplicatedPlatformEndToEndTest} runs the same journey on three. */
+    int replicas() {
+        return 1;
+    }
+
+    /** More environment for every service JVM. */
+    Map<String, String> extraServiceEnvironment() {
+        return Map.of();
     }
 
     @AfterAll

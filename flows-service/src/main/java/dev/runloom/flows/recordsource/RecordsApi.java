@@ -14,7 +14,7 @@ import java.util.List;
  * records-service's internal keyset-paged read of the records of a type: the one synchronous
  * cross-service call (DESIGN §3), made when a batch starts because it needs the set as of now.
  */
-@Client("${runloom.services.records-url}")
+@Client(id = "records")
 public interface RecordsApi {
 
     @Get("/internal/records{?type,after,limit}")

@@ -4,6 +4,8 @@ import dev.runloom.common.problem.Problem;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
+import dev.runloom.gateway.routing.ServiceRoutes;
+import dev.runloom.gateway.routing.Upstream;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
@@ -18,7 +20,6 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,24 +60,23 @@ public class PublicOpenApiDocument {
     private volatile Built built;
 
     public PublicOpenApiDocument(HttpClient client, InternalTokens tokens, JsonMapper json,
-                                 @Value("${runloom.services.records-url:`http://localhost:8081`}") URI records,
-                                 @Value("${runloom.services.flows-url:`http://localhost:8082`}") URI flows,
-                                 @Value("${runloom.services.schedules-url:`http://localhost:8083`}") URI schedules,
-                                 @Value("${runloom.services.agents-url:`http://localhost:8084`}") URI agents,
+                                 ServiceRoutes routes,
                                  @Value("${runloom.gateway.openapi.cache-ttl:5m}") Duration ttl,
                                  @Value("${runloom.gateway.openapi.fetch-timeout:10s}") Duration fetchTimeout) {
         this.client = client;
         this.tokens = tokens;
         this.json = json;
-        this.services = List.of(new Service("records", records), new Service("flows", flows),
-                new Service("schedules", schedules), new Service("agents", agents));
+        List<Upstream> upstreams = routes.upstreams();
+        this.services = List.of(new Service("records", upstreams.get(0)), new Service("flows", upstreams.get(1)),
+                new Service("schedules", upstreams.get(2)), new Service("agents", upstreams.get(3)));
         this.merger = new OpenApiMerger(referenceOperations());
         this.ttl = ttl;
         this.fetchTimeout = fetchTimeout;
         this.clock = Clock.systemUTC();
     }
 
-    private record Service(String name, URI baseUrl) {
+    /** A service's replicas: any one of them serves the same document. */
+    private record Service(String name, Upstream upstream) {
     }
 
     private record Built(byte[] document, Instant at) {
@@ -117,7 +117,7 @@ public class PublicOpenApiDocument {
     }
 
     private Mono<OpenApiMerger.ServiceDocument> fetch(Service service) {
-        HttpRequest<?> request = HttpRequest.GET(service.baseUrl().resolve("/internal/openapi"))
+        HttpRequest<?> request = HttpRequest.GET(service.upstream().choose().resolve("/internal/openapi"))
                 .header(InternalTokens.HEADER, tokens.sign(GATEWAY));
         return Mono.from(client.retrieve(request, String.class))
                 .timeout(fetchTimeout)

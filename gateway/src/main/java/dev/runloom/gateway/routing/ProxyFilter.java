@@ -132,7 +132,16 @@ public class ProxyFilter implements HttpServerFilter {
 
     private Flux<MutableHttpResponse<?>> forward(HttpRequest<?> request, ServiceRoutes.Route route, Tenant tenant,
                                                  String requestId) {
-        MutableHttpRequest<?> forwarded = request.mutate().uri(target(route.baseUrl(), request.getUri()));
+        // a refused connect sent nothing, so another replica may take the request, but only if the
+        // body can be sent again: none at all, or one already received whole (JSON, see StrictInputFilter)
+        int attempts = replayable(request) ? route.upstream().replicas().size() : 1;
+        return attempt(request, route, tenant, requestId, attempts);
+    }
+
+    private Flux<MutableHttpResponse<?>> attempt(HttpRequest<?> request, ServiceRoutes.Route route, Tenant tenant,
+                                                 String requestId, int attemptsLeft) {
+        URI replica = route.upstream().choose();
+        MutableHttpRequest<?> forwarded = request.mutate().uri(target(replica, request.getUri()));
         forwarded.getHeaders()
                 .remove(HttpHeaders.AUTHORIZATION)
                 .remove(ApiKeyAuthFilter.API_KEY_HEADER)
@@ -141,12 +150,40 @@ public class ProxyFilter implements HttpServerFilter {
                 .set(REQUEST_ID_HEADER, requestId);
         return Flux.from(client.proxy(forwarded))
                 .<MutableHttpResponse<?>>map(response -> {
+                    route.upstream().answered(replica);
                     if (!response.getHeaders().contains(REQUEST_ID_HEADER)) {
                         response.header(REQUEST_ID_HEADER, requestId);
                     }
                     return response;
                 })
-                .onErrorResume(error -> Flux.<MutableHttpResponse<?>>just(failure(route, request, requestId, error)));
+                .onErrorResume(error -> {
+                    if (connectFailed(error)) {
+                        route.upstream().connectFailed(replica);
+                        if (attemptsLeft > 1) {
+                            LOG.info("{} replica {} refused the connection; trying another (request {})",
+                                    route.service(), replica, requestId);
+                            return attempt(request, route, tenant, requestId, attemptsLeft - 1);
+                        }
+                    }
+                    return Flux.<MutableHttpResponse<?>>just(failure(route, request, requestId, error));
+                });
+    }
+
+    /** Whether the request can be sent a second time: it has no body, or its JSON body was received whole. */
+    private static boolean replayable(HttpRequest<?> request) {
+        boolean noBody = request.getContentLength() == 0
+                || request.getContentLength() < 0 && !request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING);
+        if (noBody) {
+            return true;
+        }
+        return !UPLOAD_PATHS.contains(request.getUri().getRawPath())
+                && request.getContentType().map(StrictInputFilter::isJson).orElse(false);
+    }
+
+    /** The replica could not be reached at all (refused, unreachable, connect timeout): nothing was sent. */
+    private static boolean connectFailed(Throwable error) {
+        return find(error, java.net.ConnectException.class) != null
+                || find(error, io.netty.channel.ConnectTimeoutException.class) != null;
     }
 
     private MutableHttpResponse<?> failure(ServiceRoutes.Route route, HttpRequest<?> request, String requestId,

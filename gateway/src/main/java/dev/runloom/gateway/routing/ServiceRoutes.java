@@ -3,7 +3,6 @@ package dev.runloom.gateway.routing;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,11 +13,18 @@ import java.util.Optional;
 @Singleton
 public class ServiceRoutes {
     private final List<Route> routes;
+    private final List<Upstream> upstreams;
 
-    public ServiceRoutes(@Value("${runloom.services.records-url:`http://localhost:8081`}") URI records,
-                         @Value("${runloom.services.flows-url:`http://localhost:8082`}") URI flows,
-                         @Value("${runloom.services.schedules-url:`http://localhost:8083`}") URI schedules,
-                         @Value("${runloom.services.agents-url:`http://localhost:8084`}") URI agents) {
+    /** Each URL may list several replicas, comma-separated (see {@link Upstream}). */
+    public ServiceRoutes(@Value("${runloom.services.records-url:`http://localhost:8081`}") String recordsUrls,
+                         @Value("${runloom.services.flows-url:`http://localhost:8082`}") String flowsUrls,
+                         @Value("${runloom.services.schedules-url:`http://localhost:8083`}") String schedulesUrls,
+                         @Value("${runloom.services.agents-url:`http://localhost:8084`}") String agentsUrls) {
+        Upstream records = Upstream.parse(recordsUrls);
+        Upstream flows = Upstream.parse(flowsUrls);
+        Upstream schedules = Upstream.parse(schedulesUrls);
+        Upstream agents = Upstream.parse(agentsUrls);
+        this.upstreams = List.of(records, flows, schedules, agents);
         this.routes = List.of(
                 new Route("/v1/records", "records-service", records),
                 new Route("/v1/flows", "flows-service", flows),
@@ -43,6 +49,11 @@ public class ServiceRoutes {
         return Optional.empty();
     }
 
-    public record Route(String prefix, String service, URI baseUrl) {
+    /** The four services' replicas, in the order records, flows, schedules, agents. */
+    public List<Upstream> upstreams() {
+        return upstreams;
+    }
+
+    public record Route(String prefix, String service, Upstream upstream) {
     }
 }

@@ -77,8 +77,18 @@ public class SubscriptionRunner {
         ConsumerLoop(Subscription subscription, int index) {
             this.subscription = subscription;
             Properties config = settings.clientConfig();
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group(subscription.consumer()));
-            config.put(ConsumerConfig.CLIENT_ID_CONFIG, topics.group(subscription.consumer()) + "-" + index);
+            String group = topics.group(subscription.consumer());
+            // the replica's name in the client id shows in the group's assignment which replica holds which partitions
+            String member = settings.instanceId().map(id -> group + "-" + id + "-" + index).orElse(group + "-" + index);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, member);
+            // a killed replica's partitions wait this long for a new owner (Kafka's default is 45 s)
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.heartbeatInterval().toMillis());
+            if (settings.staticMembership()) {
+                // a restarted replica takes its partitions back without a rebalance (see docs/operations.md)
+                config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, member);
+            }
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,26 +52,51 @@ public class TopicBootstrap {
         }
     }
 
+    /** How long a starting service waits for the broker (it may be starting or restarting too) before it gives up. */
+    private static final Duration BROKER_PATIENCE = Duration.ofMinutes(3);
+
     static void ensure(KafkaSettings settings, List<String> names) {
         Properties props = settings.clientConfig();
+        Instant deadline = Instant.now().plus(BROKER_PATIENCE);
         try (Admin admin = Admin.create(props)) {
-            // one request for all topics; a topic that already exists (another replica, a restart) is fine
-            Map<String, KafkaFuture<Void>> created = admin.createTopics(names.stream()
-                    .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor()))
-                    .toList()).values();
-            for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
+            while (true) {
                 try {
-                    topic.getValue().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + topic.getKey(), e.getCause());
+                    createMissing(settings, admin, names);
+                    break;
+                } catch (RetriableException e) {
+                    // the broker is not reachable yet (restarting, or starved of CPU): wait for it, as a
+                    // service started before its broker would in production, rather than exit
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("cannot create topics, the broker did not answer for "
+                                + BROKER_PATIENCE + ": " + e, e);
                     }
+                    LOG.warn("broker not ready to create topics, retrying: {}", e.toString());
+                    Thread.sleep(1000);
                 }
             }
             awaitLeaders(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** One request for all topics; a topic that already exists (another replica, a restart) is fine. */
+    private static void createMissing(KafkaSettings settings, Admin admin, List<String> names) throws InterruptedException {
+        Map<String, KafkaFuture<Void>> created = admin.createTopics(names.stream()
+                .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor()))
+                .toList()).values();
+        for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
+            try {
+                topic.getValue().get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RetriableException retriable) {
+                    throw retriable;
+                }
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.getKey(), e.getCause());
+                }
+            }
         }
     }
 

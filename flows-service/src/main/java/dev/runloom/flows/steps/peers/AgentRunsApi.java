@@ -10,7 +10,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.serde.annotation.Serdeable;
 
 /** agents-service's internal run of an agent, once per idempotency key, for the {@code execute-agent} step. */
-@Client("${runloom.services.agents-url}")
+@Client(id = "agent-runs")
 public interface AgentRunsApi {
 
     @Post("/internal/agents/{id}/runs")

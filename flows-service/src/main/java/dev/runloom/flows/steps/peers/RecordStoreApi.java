@@ -12,7 +12,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.Map;
 
 /** records-service's internal record reads and idempotent writes, for the record steps. */
-@Client("${runloom.services.records-url}")
+@Client(id = "records")
 public interface RecordStoreApi {
 
     @Post("/internal/records/find")
