@@ -4,6 +4,7 @@ import dev.runloom.common.tenant.InternalTokens;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.gateway.routing.ProxyFilter;
 import dev.runloom.gateway.routing.ServiceRoutes;
+import dev.runloom.gateway.routing.Upstream;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -31,14 +32,15 @@ import java.util.stream.Stream;
 @Singleton
 public class FlowsBatchEvents {
     private final HttpClient http;
-    private final URI flows;
+    /** flows-service's replicas: each request goes to the next one (round robin). */
+    private final Upstream flows;
     private final InternalTokens tokens;
     private final Duration timeout;
 
     public FlowsBatchEvents(ServiceRoutes routes, InternalTokens tokens,
                             @Value("${micronaut.http.client.connect-timeout:5s}") Duration connectTimeout,
                             @Value("${micronaut.http.client.read-timeout:300s}") Duration timeout) {
-        this.flows = routes.resolve("/v1/batch").orElseThrow().baseUrl();
+        this.flows = routes.resolve("/v1/batch").orElseThrow().upstream();
         this.tokens = tokens;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
@@ -68,7 +70,7 @@ public class FlowsBatchEvents {
     }
 
     private HttpRequest.Builder request(Tenant tenant, String path, String requestId) {
-        return HttpRequest.newBuilder(URI.create(flows.toString().replaceAll("/$", "") + path))
+        return HttpRequest.newBuilder(URI.create(flows.choose().toString().replaceAll("/$", "") + path))
                 .header(InternalTokens.HEADER, tokens.sign(tenant))
                 .header(ProxyFilter.REQUEST_ID_HEADER, requestId);
     }
