@@ -262,6 +262,9 @@ class AgentEndpointsTest implements TestPropertyProvider {
         assertThat(empty.tree().get("versions").size()).isZero();
         assertThat(empty.tree().get("publishedVersionId").isNull()).isTrue();
 
+        // v1 can fetch URLs; the capability is gone by v2 and comes back with the rollback to v1
+        Reply tool = api.post("/v1/agents/" + id + "/capabilities", "{\"toolName\": \"web\", \"toolId\": \"fetch-url\"}", ORG_A);
+        assertThat(tool.status()).as(tool.raw()).isEqualTo(201);
         Reply first = api.post("/v1/agents/" + id + "/publish", "{}", ORG_A);
         assertThat(first.status()).as(first.raw()).isEqualTo(200);
         assertThat(keys(first.tree())).containsExactlyInAnyOrder("success", "publishedVersionId", "message");
@@ -269,6 +272,8 @@ class AgentEndpointsTest implements TestPropertyProvider {
         assertThat(api.get("/v1/agents/" + id, ORG_A).string("publishedVersionId")).isEqualTo(v1);
 
         put("/v1/agents/" + id, "{\"config\": {\"systemPrompt\": \"v2\"}}", ORG_A).assertStatus(200);
+        assertThat(api.send(io.micronaut.http.HttpRequest.DELETE("/v1/agents/" + id + "/capabilities/" + tool.string("id")),
+                ORG_A).status()).isEqualTo(200);
         String v2 = api.post("/v1/agents/" + id + "/publish", "{}", ORG_A).string("publishedVersionId");
 
         Reply listed = api.get("/v1/agent-versions/" + id, ORG_A);
@@ -293,6 +298,9 @@ class AgentEndpointsTest implements TestPropertyProvider {
                 .isEqualTo("v2");
         Reply old = api.get("/v1/agent-versions/" + id + "/" + v1, ORG_A);
         assertThat(old.tree().get("agentConfig").get("config").get("systemPrompt").getStringValue()).isEqualTo("v1");
+        assertThat(old.tree().get("agentConfig").get("capabilities").get(0).get("toolName").getStringValue()).isEqualTo("web");
+        assertThat(published.tree().get("agentConfig").get("capabilities").size()).isZero();
+        assertThat(api.get("/v1/agents/" + id, ORG_A).tree().get("capabilities").size()).isZero();
 
         Reply rollback = api.post("/v1/agent-versions/" + id + "/publish", "{\"versionId\": \"" + v1 + "\"}", ORG_A);
         assertThat(rollback.status()).as(rollback.raw()).isEqualTo(200);
@@ -300,6 +308,8 @@ class AgentEndpointsTest implements TestPropertyProvider {
         JsonNode live = api.get("/v1/agents/" + id, ORG_A).tree();
         assertThat(live.get("publishedVersionId").getStringValue()).isEqualTo(v1);
         assertThat(live.get("config").get("systemPrompt").getStringValue()).isEqualTo("v1");
+        assertThat(live.get("capabilities").size()).isEqualTo(1);
+        assertThat(live.get("capabilities").get(0).get("id").getStringValue()).isEqualTo(tool.string("id"));
         Reply again = api.post("/v1/agent-versions/" + id + "/publish", "{\"versionId\": \"" + v1 + "\"}", ORG_A);
         assertThat(again.string("message")).contains("already");
 

@@ -1,6 +1,9 @@
 package dev.runloom.agents.agent;
 
 import dev.runloom.agents.tools.AgentToolbox;
+import dev.runloom.agents.capabilities.Capability;
+import dev.runloom.agents.capabilities.CapabilityRepository;
+import dev.runloom.agents.capabilities.CapabilityView;
 import dev.runloom.agents.versions.AgentSnapshot;
 import dev.runloom.agents.versions.AgentVersion;
 import dev.runloom.agents.versions.AgentVersionRepository;
@@ -19,6 +22,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolation;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -41,10 +45,12 @@ public class AgentService {
     private final JsonMapper json;
     private final Validator validator;
     private final AgentToolbox toolbox;
+    private final CapabilityRepository capabilities;
 
     public AgentService(AgentRepository agents, AgentVersionRepository versions, List<ModelProvider> providers,
-                        JsonMapper json, Validator validator, AgentToolbox toolbox) {
+                        JsonMapper json, Validator validator, AgentToolbox toolbox, CapabilityRepository capabilities) {
         this.toolbox = toolbox;
+        this.capabilities = capabilities;
         this.agents = agents;
         this.versions = versions;
         this.providers = providers;
@@ -158,11 +164,12 @@ public class AgentService {
     public Published publishLive(Tenant tenant, String id) {
         Agent agent = agents.findByOrganizationIdAndIdForUpdate(tenant.organizationId(), id)
                 .orElseThrow(() -> ProblemException.notFound("Agent", id));
+        AgentSnapshot snapshot = AgentSnapshot.of(agent, capabilities.ofAgent(agent.organizationId(), agent.id()).stream()
+                .map(CapabilityView::of).toList());
         AgentVersion version = new AgentVersion(Ids.newId("agentver"), agent.id(), agent.organizationId(),
-                versions.maxVersionNumber(agent.organizationId(), agent.id()) + 1, AgentSnapshot.of(agent), null, null,
-                now());
+                versions.maxVersionNumber(agent.organizationId(), agent.id()) + 1, snapshot, null, null, now());
         versions.save(version);
-        agents.update(withVersions(agent, agent.config(), AgentSnapshot.of(agent), version.id()));
+        agents.update(withVersions(agent, agent.config(), snapshot, version.id()));
         return new Published(agent.id(), version.id(), false);
     }
 
@@ -177,7 +184,31 @@ public class AgentService {
             return new Published(agent.id(), version.id(), true);
         }
         agents.update(withVersions(agent, version.agentConfig().config(), version.agentConfig(), version.id()));
+        restoreCapabilities(agent, version.agentConfig().capabilities());
         return new Published(agent.id(), version.id(), false);
+    }
+
+    /**
+     * The version's capabilities become the agent's again, under their own ids (a capability's id stays
+     * what executions and tool calls recorded). A snapshot from before capabilities existed (null) leaves
+     * them alone. Bound flows and sub-agents are not checked again: a tool whose target is gone fails
+     * when called, as it would had the target gone after the capability was added.
+     */
+    private void restoreCapabilities(Agent agent, @Nullable List<CapabilityView> restored) {
+        if (restored == null) {
+            return;
+        }
+        capabilities.deleteAllOfAgent(agent.organizationId(), agent.id());
+        for (CapabilityView c : restored) {
+            try {
+                capabilities.insertIfNameFree(new Capability(c.id(), agent.id(), agent.organizationId(), c.toolName(),
+                        c.toolDescription(), c.flowId(), c.subAgentId(), c.toolId(), c.parametersSchema(), c.enabled(),
+                        c.displayOrder(), c.createdAt()), c.parametersSchema() == null ? null
+                        : json.writeValueAsString(c.parametersSchema()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** AV1: the agent and its versions, newest first. */

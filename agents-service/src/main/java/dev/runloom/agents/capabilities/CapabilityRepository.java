@@ -50,6 +50,10 @@ public abstract class CapabilityRepository implements GenericRepository<Capabili
     @Query("DELETE FROM agent_capabilities WHERE organization_id = :organizationId AND agent_id = :agentId AND id = :id")
     public abstract int deleteCapability(String organizationId, String agentId, String id);
 
+    /** A rollback (AV4) replaces the agent's capabilities with its version's. */
+    @Query("DELETE FROM agent_capabilities WHERE organization_id = :organizationId AND agent_id = :agentId")
+    public abstract int deleteAllOfAgent(String organizationId, String agentId);
+
     @Query("SELECT coalesce(max(display_order), -1) FROM agent_capabilities WHERE organization_id = :organizationId AND agent_id = :agentId")
     public abstract int maxDisplayOrder(String organizationId, String agentId);
 
