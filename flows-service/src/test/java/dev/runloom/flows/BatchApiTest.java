@@ -55,12 +55,7 @@ class BatchApiTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(records.serviceProperties());
-        properties.put("runloom.models.providers.openai.base-url", provider.baseUrl());
-        properties.put("runloom.models.providers.openai.api-key", "sk-batch-test");
-        properties.put("runloom.models.aliases.gpt-4o.provider", "openai");
-        properties.put("runloom.models.aliases.gpt-4o.model", "gpt-4o-2024-08-06");
-        properties.put("runloom.models.prices.gpt-4o.input-per-million", "2.5");
-        properties.put("runloom.models.prices.gpt-4o.output-per-million", "10");
+        properties.putAll(FlowFixtures.gpt4oOn(provider));
         // counters move once per poll of work items: small polls make "mid-batch" observable
         properties.put("runloom.kafka.max-poll-records", "2");
         return properties;

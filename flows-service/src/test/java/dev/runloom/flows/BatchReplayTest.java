@@ -42,12 +42,7 @@ class BatchReplayTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(records.serviceProperties());
-        properties.put("runloom.models.providers.openai.base-url", provider.baseUrl());
-        properties.put("runloom.models.providers.openai.api-key", "sk-replay-test");
-        properties.put("runloom.models.aliases.gpt-4o.provider", "openai");
-        properties.put("runloom.models.aliases.gpt-4o.model", "gpt-4o-2024-08-06");
-        properties.put("runloom.models.prices.gpt-4o.input-per-million", "2.5");
-        properties.put("runloom.models.prices.gpt-4o.output-per-million", "10");
+        properties.putAll(FlowFixtures.gpt4oOn(provider));
         return properties;
     }
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Flows created through the API, batches followed through it, and a direct look at the service's
  * own tables where no API shows what a test must check (e.g. the {@code flow_executions} rows).
  */
-final class FlowFixtures {
+public final class FlowFixtures {
     private FlowFixtures() {
     }
 
@@ -74,5 +74,18 @@ final class FlowFixtures {
         } catch (SQLException e) {
             throw new AssertionError("query failed: " + sql, e);
         }
+    }
+
+    /**
+     * Properties that send model {@code gpt-4o} to a fake OpenAI-compatible server, priced as the real one
+     * ($2.5 / $10 per million input / output tokens).
+     */
+    public static Map<String, String> gpt4oOn(dev.runloom.testsupport.FakeModelServer provider) {
+        return Map.of("runloom.models.providers.openai.base-url", provider.baseUrl(),
+                "runloom.models.providers.openai.api-key", "sk-test",
+                "runloom.models.aliases.gpt-4o.provider", "openai",
+                "runloom.models.aliases.gpt-4o.model", "gpt-4o-2024-08-06",
+                "runloom.models.prices.gpt-4o.input-per-million", "2.5",
+                "runloom.models.prices.gpt-4o.output-per-million", "10");
     }
 }

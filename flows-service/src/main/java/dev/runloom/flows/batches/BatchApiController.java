@@ -115,22 +115,7 @@ public class BatchApiController {
         if (fromStep < 1 || fromStep > Integer.MAX_VALUE) {
             throw ProblemException.invalidParameter("fromStep", "must be 1 or more (1 = the first step); was " + fromStep);
         }
-        if (body.recordIds() != null && !(body.recordIds() instanceof List<?>)) {
-            throw ProblemException.validation("recordIds must be an array of record ids");
-        }
-        List<?> ids = body.recordIds() == null ? List.of() : (List<?>) body.recordIds();
-        if (ids.size() > BatchSubmission.MAX_RECORD_IDS) {
-            throw ProblemException.validation("recordIds holds " + ids.size() + " ids; at most "
-                    + BatchSubmission.MAX_RECORD_IDS + " are allowed");
-        }
-        LinkedHashSet<String> unique = new LinkedHashSet<>();
-        for (int i = 0; i < ids.size(); i++) {
-            String recordId = text(ids.get(i), "recordIds[" + i + "]");
-            if (recordId == null) {
-                throw ProblemException.validation("recordIds[" + i + "] must be a non-empty string");
-            }
-            unique.add(recordId);
-        }
+        LinkedHashSet<String> unique = recordIds(body.recordIds());
         String flowVersion = text(body.flowVersion(), "flowVersion");
         BatchOptions options;
         try {
@@ -160,19 +145,12 @@ public class BatchApiController {
         return new StepsResponse(steps.of(tenant, id, recordId));
     }
 
-    private BatchSubmission check(@Nullable SubmitRequest body) {
-        if (body == null) {
-            throw ProblemException.validation("A JSON body with a flowId and recordIds or a recordType is required");
-        }
-        String flowId = text(body.flowId(), "flowId");
-        if (flowId == null) {
-            throw ProblemException.validation("flowId is required");
-        }
-        String recordType = text(body.recordType(), "recordType");
-        if (body.recordIds() != null && !(body.recordIds() instanceof List<?>)) {
+    /** {@code recordIds}: absent, or an array of at most {@link BatchSubmission#MAX_RECORD_IDS} non-empty ids (duplicates folded). */
+    private static LinkedHashSet<String> recordIds(@Nullable Object value) {
+        if (value != null && !(value instanceof List<?>)) {
             throw ProblemException.validation("recordIds must be an array of record ids");
         }
-        List<?> ids = body.recordIds() == null ? List.of() : (List<?>) body.recordIds();
+        List<?> ids = value == null ? List.of() : (List<?>) value;
         if (ids.size() > BatchSubmission.MAX_RECORD_IDS) {
             throw ProblemException.validation("recordIds holds " + ids.size() + " ids; at most "
                     + BatchSubmission.MAX_RECORD_IDS + " are allowed in one batch");
@@ -185,6 +163,19 @@ public class BatchApiController {
             }
             unique.add(recordId);
         }
+        return unique;
+    }
+
+    private BatchSubmission check(@Nullable SubmitRequest body) {
+        if (body == null) {
+            throw ProblemException.validation("A JSON body with a flowId and recordIds or a recordType is required");
+        }
+        String flowId = text(body.flowId(), "flowId");
+        if (flowId == null) {
+            throw ProblemException.validation("flowId is required");
+        }
+        String recordType = text(body.recordType(), "recordType");
+        LinkedHashSet<String> unique = recordIds(body.recordIds());
         if (unique.isEmpty() && recordType == null) {
             throw ProblemException.validation("Give recordIds (1 to " + BatchSubmission.MAX_RECORD_IDS
                     + " ids) or a recordType");

@@ -1,5 +1,7 @@
 package dev.runloom.flows.costs;
 
+import dev.runloom.flows.FlowFixtures;
+
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.flows.FlowTestAccess;
 import dev.runloom.testsupport.ApiClient;
@@ -50,12 +52,7 @@ class BudgetsAndLedgerTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(records.serviceProperties());
-        properties.put("runloom.models.providers.openai.base-url", provider.baseUrl());
-        properties.put("runloom.models.providers.openai.api-key", "sk-budget-test");
-        properties.put("runloom.models.aliases.gpt-4o.provider", "openai");
-        properties.put("runloom.models.aliases.gpt-4o.model", "gpt-4o-2024-08-06");
-        properties.put("runloom.models.prices.gpt-4o.input-per-million", "2.5");
-        properties.put("runloom.models.prices.gpt-4o.output-per-million", "10");
+        properties.putAll(FlowFixtures.gpt4oOn(provider));
         properties.put("runloom.kafka.max-poll-records", "2");
         properties.put("runloom.governor.limits.openai.org-concurrency", "3");
         return properties;
