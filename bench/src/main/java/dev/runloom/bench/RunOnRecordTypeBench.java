@@ -43,8 +43,13 @@ public final class RunOnRecordTypeBench {
     private static final int CONCURRENCY = 32;
     /** Result polling competes with the batch for the same two cores: keep it modest. */
     private static final int SWEEP_CONCURRENCY = 8;
-    /** Records whose readability is timed closely (a pass over them takes well under a second). */
-    private static final int SAMPLE = 300;
+    /**
+     * Records whose readability is timed, one pass over them a second: the sampling must not compete
+     * with the batch for the cores (continuous passes over 300 records cost the gateway,
+     * records-service and this client about a third of the machine), so latencies are to ±1 s.
+     */
+    private static final int SAMPLE = 100;
+    private static final Duration PASS_INTERVAL = Duration.ofSeconds(1);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -108,7 +113,7 @@ public final class RunOnRecordTypeBench {
         String batchId = started.get("batchId").asText();
         System.out.printf("Batch %s accepted in %.3f s; waiting for every result …%n", batchId, postSeconds);
 
-        // A random sample of records is polled from the POST on, in quick passes, to time when each
+        // A random sample of records is polled from the POST on, a pass a second, to time when each
         // result becomes readable through the API (after execution, event, and records-service's
         // projection). Once the batch is done, every record is checked, so the end-to-end time is
         // the moment the last result of all N was confirmed readable (an upper bound: it includes
@@ -255,7 +260,7 @@ public final class RunOnRecordTypeBench {
                     batchCompletedSeconds = (System.nanoTime() - t0) / 1e9;
                     return;
                 }
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot follow the batch", e);
@@ -272,6 +277,7 @@ public final class RunOnRecordTypeBench {
         List<double[]> latencies = Collections.synchronizedList(new ArrayList<>());
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         while (!pending.isEmpty()) {
+            long passStarted = System.nanoTime();
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(pending.size() + " records still without results after 30 minutes");
             }
@@ -298,8 +304,9 @@ public final class RunOnRecordTypeBench {
                 }
             }
             pending = stillPending;
-            if (!pending.isEmpty()) {
-                Thread.sleep(100);
+            long rest = PASS_INTERVAL.toMillis() - (System.nanoTime() - passStarted) / 1_000_000;
+            if (!pending.isEmpty() && rest > 0) {
+                Thread.sleep(rest);
             }
         }
         return latencies;

@@ -1,5 +1,6 @@
 package dev.runloom.flows.execution;
 
+import dev.runloom.flows.costs.FlowCostBooking;
 import dev.runloom.flows.engine.FlowExecutionOutcome;
 import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.flows.events.RecordExecutionCompletedV1;
@@ -14,17 +15,21 @@ import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * Persists finished executions a poll's worth at a time: the execution rows, their step results and
- * one {@code RecordExecutionCompletedV1} per execution in the outbox — three statements however many
- * executions, all in the caller's transaction (an inline batch's, or the inbox's for batch work).
+ * Persists finished executions a poll's worth at a time: the execution rows, their step results, one
+ * {@code RecordExecutionCompletedV1} per execution in the outbox and their costs in the ledger — four
+ * statements however many executions, all in the caller's transaction (an inline batch's, or the
+ * inbox's for batch work).
  */
 @Singleton
 public class FlowExecutionRecorder {
     private final FlowExecutionRepository executions;
     private final StepResultRepository stepResults;
     private final Outbox outbox;
+    private final FlowCostBooking costs;
 
-    public FlowExecutionRecorder(FlowExecutionRepository executions, StepResultRepository stepResults, Outbox outbox) {
+    public FlowExecutionRecorder(FlowExecutionRepository executions, StepResultRepository stepResults, Outbox outbox,
+                                 FlowCostBooking costs) {
+        this.costs = costs;
         this.executions = executions;
         this.stepResults = stepResults;
         this.outbox = outbox;
@@ -37,6 +42,7 @@ public class FlowExecutionRecorder {
         executions.insertAll(outcomes.stream().map(FlowExecution::of).toList());
         stepResults.insertAll(outcomes.stream().flatMap(o -> o.stepResults().stream()).toList());
         outbox.appendAll(outcomes.stream().map(FlowExecutionRecorder::completedEvent).toList());
+        costs.book(outcomes);
     }
 
     /**
