@@ -108,6 +108,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setServerConfig("fsync", durable ? "on" : "off")
                 .setServerConfig("synchronous_commit", durable ? "on" : "off")
                 .setServerConfig("full_page_writes", durable ? "on" : "off")
+                // PostgreSQL's defaults (128 MB of buffers, a checkpoint per GB of WAL) are sized for a small
+                // shared host: a 100,000-record batch writes a few GB of WAL, and every checkpoint mid-batch
+                // makes the next write of each page log the whole page. A server dedicated to the platform
+                // gets the settings the machine's ceiling was measured with (../shared/tools/ceiling).
+                .setServerConfig("shared_buffers", durable ? "1GB" : "128MB")
+                .setServerConfig("max_wal_size", durable ? "8GB" : "1GB")
+                .setServerConfig("checkpoint_timeout", durable ? "30min" : "5min")
                 // A durable server belongs to the launcher, which stops it after the services
                 // that use it; zonky's own JVM hook would stop it under their feet on Ctrl-C.
                 .setRegisterShutdownHook(!durable)

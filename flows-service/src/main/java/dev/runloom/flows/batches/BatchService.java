@@ -1,6 +1,7 @@
 package dev.runloom.flows.batches;
 
 import dev.runloom.common.id.Ids;
+import dev.runloom.common.jdbc.Savepoints;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
 import dev.runloom.flows.engine.CompiledFlow;
@@ -20,9 +21,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -40,9 +41,11 @@ public class BatchService {
     private final FlowExecutionRecorder executions;
     private final FlowService flows;
     private final Outbox outbox;
+    private final Savepoints savepoints;
 
     public BatchService(BatchRepository batches, BatchReads reads, FlowExecutionRecorder executions,
-                        FlowService flows, Outbox outbox) {
+                        FlowService flows, Outbox outbox, Savepoints savepoints) {
+        this.savepoints = savepoints;
         this.batches = batches;
         this.reads = reads;
         this.executions = executions;
@@ -163,36 +166,40 @@ public class BatchService {
      * Records finished work items of fanned-out batches, in the batch workers' (inbox) transaction:
      * their executions, one counter UPDATE per batch, and — for whoever lands a batch's last record —
      * the batch's completion and its event.
+     *
+     * <p>Recorded first, counted last: the counter UPDATE takes the batch row's lock, which every poll
+     * of the batch takes (every consumer thread, every replica) and holds to its commit; taken last,
+     * it is held for the commit only, not through the inserts, so the polls of one batch no longer
+     * write one after the other. The lock still orders a poll against a cancel: when the UPDATE finds
+     * the batch cancelled, the poll's executions of that batch are undone (a savepoint) and dropped.
+     * Batches are counted in id order, so two polls never wait for each other's locks.
      */
     @Transactional
     public void recordWorkDone(List<FlowExecutionOutcome> outcomes) {
-        Map<String, Progress> perBatch = new LinkedHashMap<>();
+        Map<String, Progress> perBatch = new TreeMap<>();
         for (FlowExecutionOutcome o : outcomes) {
             perBatch.computeIfAbsent(o.scope().batchId(), id -> new Progress(o.scope().organizationId())).add(o);
         }
         Instant now = now();
-        List<FlowExecutionOutcome> kept = new ArrayList<>(outcomes.size());
         List<Batch> finished = new ArrayList<>();
-        perBatch.forEach((batchId, p) -> {
-            // counted first: the counter UPDATE's row lock orders this poll against a cancel of the batch
+        perBatch.forEach((batchId, p) -> savepoints.keepIf(() -> {
+            executions.record(p.outcomes);
             Optional<Batch> updated = batches.addProgress(p.organizationId, batchId, p.processed, p.failed, p.cost);
             if (updated.isEmpty()) {
                 if (batches.isCancelled(p.organizationId, batchId)) {
                     LOG.debug("{} records of cancelled batch {} finished after the cancel; not recorded",
                             p.outcomes.size(), batchId);
-                    return;
+                    return false;
                 }
                 LOG.warn("work items of unknown batch {} were run but not counted", batchId);
-                kept.addAll(p.outcomes);
-                return;
+                return true;
             }
-            kept.addAll(p.outcomes);
             Batch batch = updated.get();
             if (batch.processedRecords() >= batch.totalRecords()) {
                 batches.complete(p.organizationId, batchId, now).ifPresent(finished::add);
             }
-        });
-        executions.record(kept);
+            return true;
+        }));
         // after the executions, so a batch's completed event follows its records' events, as it always did
         for (Batch done : finished) {
             outbox.append(BatchEvents.completed(done));
