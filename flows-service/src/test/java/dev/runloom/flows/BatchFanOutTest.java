@@ -29,7 +29,11 @@ import static dev.runloom.flows.FlowFixtures.createFlow;
 import static dev.runloom.testsupport.TestTenants.ORG_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Large batches (202, fanned out over Kafka, counted to completion) and batches started by schedule runs. */
+/**
+ * Large batches (202, fanned out over Kafka, counted to completion) and batches started by schedule
+ * runs. Work items are queued in chunks of 5 here, so a batch's first chunk goes to the outbox with
+ * the request and the rest through {@code batch_pending_work} and the fan-out (BatchFanOut).
+ */
 @ServiceTest("flows")
 class BatchFanOutTest implements TestPropertyProvider {
     @Inject ApiClient<Tenant> api;
@@ -42,7 +46,9 @@ class BatchFanOutTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return records.serviceProperties();
+        Map<String, String> properties = new java.util.HashMap<>(records.serviceProperties());
+        properties.put("runloom.flows.fan-out-chunk", "5");
+        return properties;
     }
 
     @BeforeAll
@@ -100,6 +106,13 @@ class BatchFanOutTest implements TestPropertyProvider {
         assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
                         .containsEntry("successCount", 12).containsEntry("failureCount", 0));
+
+        assertThat(FlowFixtures.query(env, "SELECT count(*) AS n FROM batch_pending_work WHERE batch_id = ?", batchId)
+                .get(0)).as("every queued chunk was moved to the outbox").containsEntry("n", 0L);
+        assertThat(FlowFixtures.query(env, "SELECT count(DISTINCT record_id) AS records, count(*) AS executions "
+                + "FROM flow_executions WHERE batch_id = ?", batchId).get(0))
+                .as("each record ran once: 5 work items with the request, 7 in two chunks after it")
+                .containsEntry("records", 12L).containsEntry("executions", 12L);
 
         Reply steps = api.get("/v1/flows/" + flowId + "/step-results?limit=100&batchId=" + batchId, ORG_A);
         assertThat(steps.list("data")).hasSize(24).allSatisfy(r -> assertThat(r).containsEntry("status", "completed"));

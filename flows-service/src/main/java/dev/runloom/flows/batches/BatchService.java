@@ -1,6 +1,7 @@
 package dev.runloom.flows.batches;
 
 import dev.runloom.common.id.Ids;
+import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Savepoints;
 import dev.runloom.common.problem.ProblemException;
 import dev.runloom.common.tenant.Tenant;
@@ -13,6 +14,8 @@ import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.outbox.Outbox;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.Transactional;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +45,20 @@ public class BatchService {
     private final FlowService flows;
     private final Outbox outbox;
     private final Savepoints savepoints;
+    private final BatchPendingWorkRepository pendingWork;
+    private final JsonColumns json;
+    private final ApplicationEventPublisher<PendingWorkQueued> pendingWorkQueued;
+    private final int fanOutChunk;
 
     public BatchService(BatchRepository batches, BatchReads reads, FlowExecutionRecorder executions,
-                        FlowService flows, Outbox outbox, Savepoints savepoints) {
+                        FlowService flows, Outbox outbox, Savepoints savepoints, BatchPendingWorkRepository pendingWork,
+                        JsonColumns json, ApplicationEventPublisher<PendingWorkQueued> pendingWorkQueued,
+                        @Value("${runloom.flows.fan-out-chunk:1000}") int fanOutChunk) {
         this.savepoints = savepoints;
+        this.pendingWork = pendingWork;
+        this.json = json;
+        this.pendingWorkQueued = pendingWorkQueued;
+        this.fanOutChunk = fanOutChunk;
         this.batches = batches;
         this.reads = reads;
         this.executions = executions;
@@ -122,20 +135,55 @@ public class BatchService {
         }
         Map<String, Object> inputs = request.inputs().isEmpty() ? null : request.inputs();
         BatchRecordWork.Options options = request.options().forWorkers();
-        List<OutgoingEvent> events = new ArrayList<>(records.size() + 2);
+        // the first chunk of work items goes to the outbox now, the rest waits in chunks for BatchFanOut:
+        // workers start on the first records while the others are still being queued
+        int direct = Math.min(records.size(), fanOutChunk);
+        List<OutgoingEvent> events = new ArrayList<>(direct + 2);
         events.add(BatchEvents.started(batch, flow.flowName()));
-        for (SourceRecord record : records) {
-            events.add(BatchEvents.work(new BatchRecordWork(batchId, organizationId, userId, flow.flowId(),
-                    flow.versionId(), scheduleRunId, record, inputs, options, replay)));
+        List<BatchPendingWorkRepository.Chunk> chunks = new ArrayList<>();
+        for (int from = 0; from < records.size(); from += fanOutChunk) {
+            List<SourceRecord> slice = records.subList(from, Math.min(records.size(), from + fanOutChunk));
+            List<BatchRecordWork> work = slice.stream().map(record -> new BatchRecordWork(batchId, organizationId,
+                    userId, flow.flowId(), flow.versionId(), scheduleRunId, record, inputs, options, replay)).toList();
+            if (from == 0) {
+                work.forEach(w -> events.add(BatchEvents.work(w)));
+            } else {
+                chunks.add(pendingChunk(organizationId, batchId, work));
+            }
         }
         if (empty) {
             events.add(BatchEvents.completed(batch));
         }
         outbox.appendAll(events);
+        if (!chunks.isEmpty()) {
+            pendingWork.add(chunks);
+            pendingWorkQueued.publishEvent(new PendingWorkQueued(chunks.size()));
+        }
         flows.markRun(organizationId, flow.flowId(), started);
         LOG.info("batch {} of flow {} queued {} records{}", batchId, flow.flowId(), records.size(),
                 scheduleRunId == null ? "" : " for schedule run " + scheduleRunId);
         return Optional.of(batch);
+    }
+
+    private BatchPendingWorkRepository.Chunk pendingChunk(String organizationId, String batchId,
+                                                          List<BatchRecordWork> work) {
+        return new BatchPendingWorkRepository.Chunk(organizationId, batchId,
+                work.stream().map(w -> Ids.newId("evt")).toArray(String[]::new),
+                work.stream().map(w -> w.record().id()).toArray(String[]::new),
+                work.stream().map(json::text).toArray(String[]::new));
+    }
+
+    /**
+     * Moves the oldest chunk of queued work items no other replica is moving to the outbox, in one
+     * transaction (the chunk is deleted in it: moved exactly once).
+     *
+     * @return how many work items were moved; 0 when no chunk is waiting
+     */
+    @Transactional
+    public long moveQueuedChunk() {
+        return outbox.appendSelected(BatchWorkEvents.BATCH_WORK, BatchPendingWorkRepository.TAKE_OLDEST_CHUNK,
+                        BatchPendingWorkRepository.WORK_ITEMS_OF_CHUNK, BatchWorkEvents.BATCH_RECORD_WORK.type())
+                .values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -219,6 +267,7 @@ public class BatchService {
     public Batch cancel(Tenant tenant, String batchId) {
         String org = tenant.organizationId();
         if (batches.cancel(org, batchId, now())) {
+            pendingWork.drop(org, batchId);
             Batch cancelled = batches.find(org, batchId).orElseThrow();
             outbox.append(BatchEvents.completed(cancelled));
             LOG.info("batch {} cancelled at {} of {} records", batchId, cancelled.processedRecords(),

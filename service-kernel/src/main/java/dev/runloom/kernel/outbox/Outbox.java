@@ -29,7 +29,7 @@ public class Outbox {
     private static final String INSERT = """
             INSERT INTO runloom_outbox (id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent,
                                         extensions)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private final Sql sql;
     private final JsonColumns json;
@@ -84,7 +84,7 @@ public class Outbox {
         sql.list("WITH " + (with == null ? "" : with + ", ") + """
                 appended AS (
                     INSERT INTO runloom_outbox (id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent)
-                    SELECT e.id, t.topic, e.key, e.type, e.payload, e.subject, e.organization_id, t.traceparent
+                    SELECT e.id, t.topic, e.key, e.type, e.payload::text, e.subject, e.organization_id, t.traceparent
                     FROM (""" + select + """
                     ) AS e CROSS JOIN (SELECT ?::text AS topic, ?::text AS traceparent) AS t
                     RETURNING type)

@@ -47,8 +47,8 @@ public class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long ADVISORY_LOCK_KEY = 0x52554E4C4F4F4DL; // "RUNLOOM"
     private static final String CLAIM = """
-            SELECT seq, id, aggregatetype, aggregateid, type, payload::text AS payload, subject, organization_id, traceparent,
-                   created_at, extensions::text AS extensions
+            SELECT seq, id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent,
+                   created_at, extensions
             FROM runloom_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED""";
 
     private static final Argument<Map<String, String>> EXTENSIONS = Argument.mapOf(String.class, String.class);

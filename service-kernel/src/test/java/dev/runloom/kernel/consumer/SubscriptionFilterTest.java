@@ -177,7 +177,7 @@ class SubscriptionFilterTest {
 
     private String eventId(String key, int n) {
         return transactions.executeRead(status -> sql.first(
-                "SELECT id FROM runloom_outbox WHERE aggregateid = ? AND (payload ->> 'n')::int = ?",
+                "SELECT id FROM runloom_outbox WHERE aggregateid = ? AND (payload::jsonb ->> 'n')::int = ?",
                 row -> row.string("id"), key, n)).orElseThrow();
     }
 
