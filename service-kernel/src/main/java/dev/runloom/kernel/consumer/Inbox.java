@@ -37,7 +37,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * Idempotent consumption of a poll's worth of events for a {@link Subscription}.
  *
- * <p>Events are read as their contracts' records and routed by type. Work declared as prepared runs
+ * <p>Events of types the subscription does not handle, and (with {@code onlyWithExtension}) events
+ * lacking a required extension attribute, are counted and skipped on their headers alone: not
+ * decoded, not recorded in the inbox, and a poll holding nothing else opens no transaction. The
+ * others are read as their contracts' records and routed by type. Work declared as prepared runs
  * first, outside any transaction. Then the whole poll is applied in one transaction that also
  * records (consumer, event id) in the inbox table, so a redelivered event is skipped. If that
  * fails, events are applied one by one; one that still fails for a reason other than a transient
@@ -104,7 +107,11 @@ public class Inbox {
         apply(subscription, deliveries.stream().filter(d -> !d.deadLettered).toList());
     }
 
-    /** Null when the record is not even a CloudEvent (it is dead-lettered at once). */
+    /**
+     * Null when the record is skipped: not even a CloudEvent (it is dead-lettered at once), of a type
+     * the subscription does not handle, or lacking an extension it requires (both only counted:
+     * there is nothing to decode, claim or make idempotent).
+     */
     private @Nullable Delivery read(Subscription subscription, ConsumerRecord<String, byte[]> record) {
         IncomingEvent event;
         try {
@@ -114,11 +121,15 @@ public class Inbox {
             return null;
         }
         Route<?, ?> route = subscription.route(event.type());
-        Delivery delivery = new Delivery(event, record, route);
         if (route == null) {
             subscription.countUnhandled(event.type());
-            return delivery;
+            return null;
         }
+        if (!subscription.accepts(event)) {
+            subscription.countFiltered(event.type());
+            return null;
+        }
+        Delivery delivery = new Delivery(event, record, route);
         try {
             delivery.received = decode(event, route.type());
         } catch (RuntimeException unreadable) {
@@ -130,7 +141,7 @@ public class Inbox {
     /** Outside any transaction: the prepared work of every event not seen before. */
     private void prepare(Subscription subscription, List<Delivery> deliveries) {
         List<Delivery> toPrepare = deliveries.stream()
-                .filter(d -> !d.deadLettered && d.route != null && d.route.preparer() != null).toList();
+                .filter(d -> !d.deadLettered && d.route.preparer() != null).toList();
         if (toPrepare.isEmpty()) {
             return;
         }
@@ -198,7 +209,7 @@ public class Inbox {
             Set<String> fresh = claim(subscription.consumer(), deliveries, "processed");
             List<Delivery> unseen = new ArrayList<>();
             for (Delivery delivery : deliveries) {
-                if (fresh.remove(delivery.event.id()) && delivery.route != null) {
+                if (fresh.remove(delivery.event.id())) {
                     unseen.add(delivery);
                 }
             }
@@ -232,7 +243,7 @@ public class Inbox {
         try {
             transactions.executeWrite(status -> {
                 boolean fresh = !claim(subscription.consumer(), List.of(delivery), "dead-lettered").isEmpty();
-                if (fresh && delivery.route != null && delivery.received != null) {
+                if (fresh && delivery.received != null) {
                     delivery.route.deadLettered(delivery.received, reason);
                 }
                 return null;
@@ -273,7 +284,8 @@ public class Inbox {
         if (payload == null) {
             throw new IllegalArgumentException("event " + event.id() + " has no payload");
         }
-        return new Received<>(event.id(), type, event.subject(), event.organizationId(), event.key(), payload);
+        return new Received<>(event.id(), type, event.subject(), event.organizationId(), event.key(), payload,
+                event.extensions());
     }
 
     private static @Nullable String sharedTraceparent(List<Delivery> group) {
@@ -283,11 +295,17 @@ public class Inbox {
 
     private static IncomingEvent toIncoming(ConsumerRecord<String, byte[]> record) {
         CloudEvent event = CloudEventCodec.fromRecord(record);
-        Object org = event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION);
-        Object traceparent = event.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION);
+        Map<String, String> extensions = new HashMap<>();
+        for (String name : event.getExtensionNames()) {
+            Object value = event.getExtension(name);
+            if (value != null) {
+                extensions.put(name, value.toString());
+            }
+        }
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
-        return new IncomingEvent(event.getId(), event.getType(), event.getSubject(), org == null ? null : org.toString(),
-                traceparent == null ? null : traceparent.toString(), record.topic(), record.key(), data);
+        return new IncomingEvent(event.getId(), event.getType(), event.getSubject(),
+                extensions.get(CloudEventCodec.ORGANIZATION_EXTENSION), extensions.get(CloudEventCodec.TRACEPARENT_EXTENSION),
+                record.topic(), record.key(), data, Map.copyOf(extensions));
     }
 
     /**
@@ -340,12 +358,12 @@ public class Inbox {
     private static final class Delivery {
         final IncomingEvent event;
         final ConsumerRecord<String, byte[]> record;
-        final @Nullable Route<?, ?> route;
+        final Route<?, ?> route;
         @Nullable Received<?> received;
         @Nullable Object prepared;
         boolean deadLettered;
 
-        Delivery(IncomingEvent event, ConsumerRecord<String, byte[]> record, @Nullable Route<?, ?> route) {
+        Delivery(IncomingEvent event, ConsumerRecord<String, byte[]> record, Route<?, ?> route) {
             this.event = event;
             this.record = record;
             this.route = route;

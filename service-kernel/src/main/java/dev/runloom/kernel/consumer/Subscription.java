@@ -2,6 +2,7 @@ package dev.runloom.kernel.consumer;
 
 import dev.runloom.events.EventStream;
 import dev.runloom.events.EventType;
+import dev.runloom.kernel.events.CloudEventCodec;
 import io.micronaut.core.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,13 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  * {@link Builder#onDeadLetter} says what a dead-lettered event of a type means for the consumer's
  * own state (e.g. a work item becomes a failed record, so its batch still completes). Events of
- * types nobody handles are counted and logged once per type.
+ * types nobody handles are counted ({@link #unhandledCounts()}) and logged once per type; they are
+ * neither decoded nor recorded in the inbox.
+ *
+ * <p>{@link Builder#onlyWithExtension} narrows a subscription to the events that carry a CloudEvents
+ * extension attribute (e.g. {@code runloomschedulerun}): any other event of its streams is skipped on
+ * its headers alone — not decoded, not recorded in the inbox, not handled — counted per type
+ * ({@link #filteredCounts()}), and its offset committed like any other.
  */
 public final class Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
@@ -35,12 +42,15 @@ public final class Subscription {
     private final String consumer;
     private final int threads;
     private final Map<String, Route<?, ?>> routes;
+    private final Set<String> requiredExtensions;
     private final Map<String, LongAdder> unhandled = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> filtered = new ConcurrentHashMap<>();
 
-    private Subscription(String consumer, int threads, Map<String, Route<?, ?>> routes) {
+    private Subscription(String consumer, int threads, Map<String, Route<?, ?>> routes, Set<String> requiredExtensions) {
         this.consumer = consumer;
         this.threads = threads;
         this.routes = Map.copyOf(routes);
+        this.requiredExtensions = Set.copyOf(requiredExtensions);
     }
 
     public static Builder consumer(String name) {
@@ -67,6 +77,38 @@ public final class Subscription {
 
     Collection<Route<?, ?>> routes() {
         return routes.values();
+    }
+
+    /** The extension attributes an event must carry to be handled (empty: every event of a handled type). */
+    public Set<String> requiredExtensions() {
+        return requiredExtensions;
+    }
+
+    /** Whether the event carries every extension attribute this subscription requires. */
+    boolean accepts(IncomingEvent event) {
+        for (String name : requiredExtensions) {
+            if (event.extension(name) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counts an event skipped because it lacks a required extension; logs the first of each type. */
+    void countFiltered(String type) {
+        LongAdder count = filtered.computeIfAbsent(type, t -> {
+            LOG.info("{}: skipping events of type {} without extension(s) {} (filtered, not decoded); counted, "
+                    + "logged once", consumer, t, requiredExtensions);
+            return new LongAdder();
+        });
+        count.increment();
+    }
+
+    /** How many events of each handled type this consumer skipped since it started for lacking a required extension. */
+    public Map<String, Long> filteredCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        filtered.forEach((type, count) -> counts.put(type, count.sum()));
+        return counts;
     }
 
     /** Counts an event of a type this consumer does not handle; logs the first of each type. */
@@ -162,6 +204,7 @@ public final class Subscription {
         private final String consumer;
         private int threads = 1;
         private final Map<String, Route<?, ?>> routes = new LinkedHashMap<>();
+        private final Set<String> requiredExtensions = new LinkedHashSet<>();
 
         private Builder(String consumer) {
             if (!consumer.matches("[a-z]+-service\\.[a-z-]+")) {
@@ -176,6 +219,22 @@ public final class Subscription {
                 throw new IllegalArgumentException("threads must be at least 1");
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Handles only events that carry the CloudEvents extension attribute {@code name} (any value);
+         * the others are skipped without being decoded or recorded in the inbox, counted in
+         * {@link Subscription#filteredCounts()}, and their offsets committed. For consumers that care
+         * about a small part of a busy stream (schedules-service and the events of schedule runs).
+         * Called more than once, an event needs every named extension.
+         */
+        public Builder onlyWithExtension(String name) {
+            if (!CloudEventCodec.isValidExtensionName(name)) {
+                throw new IllegalArgumentException("CloudEvents extension names are 1 to 20 lower-case letters a-z "
+                        + "and digits 0-9: '" + name + "'");
+            }
+            requiredExtensions.add(name);
             return this;
         }
 
@@ -216,7 +275,7 @@ public final class Subscription {
             if (routes.isEmpty()) {
                 throw new IllegalStateException(consumer + " handles no event type");
             }
-            return new Subscription(consumer, threads, routes);
+            return new Subscription(consumer, threads, routes, requiredExtensions);
         }
     }
 }

@@ -22,13 +22,14 @@ import java.util.Map;
  * Writes events into the outbox table inside the caller's transaction, so a state change and the
  * events announcing it commit together or not at all (hence MANDATORY: without a transaction the
  * call fails). The relay publishes them after commit. The active W3C trace context, if any, travels
- * with each event.
+ * with each event, as do the event's own extension attributes ({@link OutgoingEvent#extensions}).
  */
 @Singleton
 public class Outbox {
     private static final String INSERT = """
-            INSERT INTO runloom_outbox (id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""";
+            INSERT INTO runloom_outbox (id, aggregatetype, aggregateid, type, payload, subject, organization_id, traceparent,
+                                        extensions)
+            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb)""";
 
     private final Sql sql;
     private final JsonColumns json;
@@ -55,7 +56,8 @@ public class Outbox {
         }
         String traceparent = TraceContext.current();
         sql.batch(INSERT, events, event -> new Object[]{Ids.newId("evt"), topics.of(event.type().stream()), event.key(),
-                event.type().type(), json.param(event.payload()), event.subject(), event.organizationId(), traceparent});
+                event.type().type(), json.param(event.payload()), event.subject(), event.organizationId(), traceparent,
+                event.extensions().isEmpty() ? null : json.param(event.extensions())});
         appended.publishEvent(new OutboxAppended(events.size()));
     }
 
@@ -69,7 +71,7 @@ public class Outbox {
      * caller's tests must read it back as that record). {@code with}, when given, is the body of a
      * {@code WITH} clause the select may read, data-modifying ones included, so a write and the events
      * announcing it can be one statement. {@code params} bind the with clause's placeholders, then
-     * the select's.
+     * the select's. Events appended this way carry no extension attributes of their own.
      *
      * @return how many events were appended, per CloudEvents type
      */

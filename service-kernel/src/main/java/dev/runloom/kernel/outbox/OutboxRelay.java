@@ -16,13 +16,16 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Row;
 import dev.runloom.common.jdbc.Sql;
+import io.micronaut.core.type.Argument;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +47,15 @@ public class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long ADVISORY_LOCK_KEY = 0x52554E4C4F4F4DL; // "RUNLOOM"
     private static final String CLAIM = """
-            SELECT seq, id, aggregatetype, aggregateid, type, payload::text AS payload, subject, organization_id, traceparent, created_at
+            SELECT seq, id, aggregatetype, aggregateid, type, payload::text AS payload, subject, organization_id, traceparent,
+                   created_at, extensions::text AS extensions
             FROM runloom_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED""";
+
+    private static final Argument<Map<String, String>> EXTENSIONS = Argument.mapOf(String.class, String.class);
 
     private final TransactionOperations<Connection> transactions;
     private final Sql sql;
+    private final JsonColumns json;
     private final EventProducer producer;
     private final String source;
     private final int batchSize;
@@ -60,13 +67,14 @@ public class OutboxRelay {
     private Thread thread;
     private Instant lastPurge = Instant.EPOCH;
 
-    public OutboxRelay(TransactionOperations<Connection> transactions, Sql sql, EventProducer producer,
+    public OutboxRelay(TransactionOperations<Connection> transactions, Sql sql, JsonColumns json, EventProducer producer,
                        @Value("${runloom.service-name}") String serviceName,
                        @Value("${runloom.outbox.relay.batch-size:1000}") int batchSize,
                        @Value("${runloom.outbox.relay.idle-poll-ms:250}") long idlePollMillis,
                        @Value("${runloom.outbox.relay.autostart:true}") boolean autostart) {
         this.transactions = transactions;
         this.sql = sql;
+        this.json = json;
         this.producer = producer;
         this.source = "urn:runloom:" + serviceName;
         this.batchSize = batchSize;
@@ -129,7 +137,7 @@ public class OutboxRelay {
             List<Future<RecordMetadata>> acks = new ArrayList<>(claimed.size());
             for (ClaimedEvent row : claimed) {
                 CloudEvent event = CloudEventCodec.build(row.id(), source, row.type(), row.subject(),
-                        row.organizationId(), row.traceparent(), row.createdAt().atOffset(ZoneOffset.UTC),
+                        row.organizationId(), row.traceparent(), extensions(row), row.createdAt().atOffset(ZoneOffset.UTC),
                         row.payload().getBytes(StandardCharsets.UTF_8));
                 acks.add(producer.send(CloudEventCodec.toRecord(row.topic(), row.key(), event)));
             }
@@ -148,6 +156,12 @@ public class OutboxRelay {
         });
     }
 
+    /** The row's extension attributes (a JSON object of strings, or NULL for none). */
+    private Map<String, String> extensions(ClaimedEvent row) {
+        Map<String, String> extensions = json.read(row.extensions(), EXTENSIONS);
+        return extensions == null ? Map.of() : extensions;
+    }
+
     /** Sent rows are kept an hour for inspection, then removed so the table stays small. */
     private void purgeSentRows() {
         if (lastPurge.isAfter(Instant.now().minusSeconds(60))) {
@@ -159,11 +173,13 @@ public class OutboxRelay {
 
     /** An unsent outbox row, in Debezium's outbox columns: aggregatetype is the topic, aggregateid the key. */
     private record ClaimedEvent(long seq, String id, String topic, String key, String type, String payload,
-                                String subject, String organizationId, String traceparent, Instant createdAt) {
+                                String subject, String organizationId, String traceparent, Instant createdAt,
+                                String extensions) {
         static ClaimedEvent read(Row row) throws SQLException {
             return new ClaimedEvent(row.longValue("seq"), row.string("id"), row.string("aggregatetype"),
                     row.string("aggregateid"), row.string("type"), row.string("payload"), row.string("subject"),
-                    row.string("organization_id"), row.string("traceparent"), row.instant("created_at"));
+                    row.string("organization_id"), row.string("traceparent"), row.instant("created_at"),
+                    row.string("extensions"));
         }
     }
 

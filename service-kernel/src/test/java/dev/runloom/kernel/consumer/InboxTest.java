@@ -7,6 +7,7 @@ import dev.runloom.kernel.consumer.Subscription.Prepared;
 import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.TopicNames;
 import dev.runloom.kernel.kafka.EventProducer;
+import dev.runloom.kernel.kafka.KafkaSettings;
 import dev.runloom.events.EventType;
 import dev.runloom.testsupport.KafkaTestTopics;
 import dev.runloom.testsupport.Poll;
@@ -17,12 +18,20 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -31,8 +40,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +65,9 @@ class InboxTest {
     @Inject TransactionOperations<Connection> transactions;
     @Inject KafkaTestTopics kafka;
     @Inject ThingSubscriber subscriber;
+    @Inject DeadLetters deadLetters;
+    @Inject TransientFailures transientFailures;
+    @Inject KafkaSettings kafkaSettings;
 
     @BeforeAll
     void createTable() {
@@ -153,6 +168,57 @@ class InboxTest {
         assertThat(notes(archived)).isEmpty();
         assertThat(notes(changed)).containsExactly("applied 2");
         assertThat(subscription.unhandledCounts()).containsEntry(TestEvents.THING_ARCHIVED.type(), 2L);
+        // nothing to make idempotent: an event nobody handles is not claimed in the inbox
+        assertThat(inboxOutcome(archived)).isEmpty();
+        assertThat(inboxOutcome(changed)).contains("processed");
+    }
+
+    @Test
+    void aPollWithNothingToHandleOpensNoTransactionAndStillCommitsItsOffsets() {
+        // the real transaction manager behind a proxy that counts the transactions opened through it
+        AtomicInteger opened = new AtomicInteger();
+        @SuppressWarnings("unchecked")
+        TransactionOperations<Connection> counted = (TransactionOperations<Connection>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{TransactionOperations.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("execute")) {
+                        opened.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(transactions, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Inbox countingInbox = new Inbox(counted, sql, json, deadLetters, transientFailures);
+        Subscription subscription = subscriber.subscription();
+        String archived = "evt_" + UUID.randomUUID();
+        ProducerRecord<String, byte[]> produced = cloudEvent(archived, TestEvents.THING_ARCHIVED, new Thing("k-none", 1));
+        ConsumerRecord<String, byte[]> unhandled = new ConsumerRecord<>(produced.topic(), 3, 41L, 0L,
+                TimestampType.CREATE_TIME, 0, 0, produced.key(), produced.value(), produced.headers(), Optional.empty());
+        // a real consumer on this class's broker takes the commit (a group of its own, assigned nothing)
+        Properties config = kafkaSettings.clientConfig();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group("kernel-service.no-tx-" + UUID.randomUUID()));
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        TopicPartition partition = new TopicPartition(produced.topic(), 3);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            countingInbox.consume(subscription, List.of(unhandled), consumer);
+            assertThat(consumer.committed(Set.of(partition)).get(partition)).isNotNull()
+                    .extracting(OffsetAndMetadata::offset).isEqualTo(42L);
+        }
+        assertThat(opened.get()).as("transactions opened for a poll with nothing to handle").isZero();
+        assertThat(inboxOutcome(archived)).isEmpty();
+
+        // the proxy does count: a handled event opens the inbox transaction
+        String changed = "evt_" + UUID.randomUUID();
+        countingInbox.process(subscription, List.of(delivered(cloudEvent(changed, TestEvents.THING_CHANGED, new Thing("k-none", 2)))));
+        assertThat(opened.get()).isEqualTo(1);
+        assertThat(notes(changed)).containsExactly("applied 2");
+    }
+
+    private Optional<String> inboxOutcome(String eventId) {
+        return transactions.executeRead(status -> sql.first(
+                "SELECT outcome FROM runloom_inbox WHERE event_id = ?", row -> row.string("outcome"), eventId));
     }
 
     @Test

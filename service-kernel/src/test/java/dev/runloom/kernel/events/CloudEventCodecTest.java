@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,6 +129,32 @@ class CloudEventCodecTest {
         assertThat(back.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isNull();
         assertThat(back.getExtension(CloudEventCodec.TRACEPARENT_EXTENSION)).isNull();
         assertThat(back.getExtensionNames()).isEmpty();
+    }
+
+    @Test
+    void producerExtensionsTravelAsCeHeadersAndRoundTrip() {
+        CloudEvent e = CloudEventCodec.build("evt_1", "/svc", "t.v1", "s", "org_1", TRACEPARENT,
+                Map.of(CloudEventCodec.SCHEDULE_RUN_EXTENSION, "run_1"), TIME, JSON);
+        ProducerRecord<String, byte[]> record = CloudEventCodec.toRecord("t", "k", e);
+        assertThat(header(record, "ce_runloomschedulerun")).isEqualTo("run_1");
+        CloudEvent back = CloudEventCodec.fromRecord(delivered(record));
+        assertThat(back.getExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION)).isEqualTo("run_1");
+        assertThat(back.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_1");
+        assertThat(back.getExtensionNames()).containsExactlyInAnyOrder("runloomorg", "traceparent", "runloomschedulerun");
+        assertThat(back).isEqualTo(e);
+    }
+
+    @Test
+    void extensionsWithInvalidOrReservedNamesAreRefused() {
+        assertThatThrownBy(() -> CloudEventCodec.build("e", "/svc", "t", "s", null, null, Map.of("Bad-Name", "v"), TIME, JSON))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CloudEventCodec.build("e", "/svc", "t", "s", "org_1", null,
+                Map.of(CloudEventCodec.ORGANIZATION_EXTENSION, "org_2"), TIME, JSON))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(CloudEventCodec.isValidExtensionName("runloomschedulerun")).isTrue();
+        assertThat(CloudEventCodec.isValidExtensionName("runloom_schedule_run")).isFalse();
+        assertThat(CloudEventCodec.isValidExtensionName("a".repeat(21))).isFalse();
+        assertThat(CloudEventCodec.isValidExtensionName(null)).isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.runloom.kernel.outbox;
 
 import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.OutgoingEvent;
+import dev.runloom.common.jdbc.JsonColumns;
 import dev.runloom.common.jdbc.Sql;
 import dev.runloom.kernel.TestEvents;
 import dev.runloom.kernel.TestEvents.Thing;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +43,7 @@ class OutboxRelayTest {
     @Inject EventProducer producer;
     @Inject TopicNames topics;
     @Inject Sql sql;
+    @Inject JsonColumns jsonColumns;
     @Inject TransactionOperations<Connection> transactions;
     @Inject KafkaTestTopics kafka;
 
@@ -88,6 +91,9 @@ class OutboxRelayTest {
                 FROM numbers""",
                 5, u, TestEvents.THING_ARCHIVED.type(), TestEvents.THING_CHANGED.type(), u));
         assertThat(counts).isEqualTo(Map.of(TestEvents.THING_CHANGED.type(), 3L, TestEvents.THING_ARCHIVED.type(), 2L));
+        Optional<Long> withoutExtensions = transactions.executeRead(status -> sql.first("SELECT count(*) AS n "
+                + "FROM runloom_outbox WHERE id LIKE ? AND extensions IS NULL", row -> row.longValue("n"), "evt_sel_" + u + "_%"));
+        assertThat(withoutExtensions).as("events selected by the database carry no extension attributes").contains(5L);
 
         assertThat(drain()).isEqualTo(5);
         List<ConsumerRecord<String, byte[]>> records = kafka.read(topics.of(TestEvents.THINGS),
@@ -122,6 +128,38 @@ class OutboxRelayTest {
         assertThat(first.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_test");
         assertThat(records.get(0).headers().lastHeader("ce_id")).isNotNull();
         assertThat(new String(first.getData().toBytes(), StandardCharsets.UTF_8)).contains("\"n\": 1").doesNotContain("\"n\": 2");
+    }
+
+    @Test
+    void extensionAttributesAreStoredWithTheEventAndPublishedAsCloudEventsExtensions() {
+        drain();
+        String u = Long.toHexString(System.nanoTime());
+        appendInTransaction(List.of(
+                thing("ext-" + u, 1).withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, "run_" + u)
+                        .withExtension("runloomtest", "yes"),
+                thing("plain-" + u, 2).withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, null)));
+        assertThat(storedExtensions("ext-" + u))
+                .isEqualTo("{\"runloomtest\": \"yes\", \"runloomschedulerun\": \"run_" + u + "\"}");
+        assertThat(storedExtensions("plain-" + u)).as("no extensions: NULL, not an empty object").isNull();
+        assertThat(drain()).isEqualTo(2);
+
+        ConsumerRecord<String, byte[]> withExtensions = kafka.awaitFirst(topics.of(TestEvents.THINGS),
+                r -> ("ext-" + u).equals(r.key()), Duration.ofSeconds(20));
+        assertThat(new String(withExtensions.headers().lastHeader("ce_runloomschedulerun").value(), StandardCharsets.UTF_8))
+                .isEqualTo("run_" + u);
+        CloudEvent event = CloudEventCodec.fromRecord(withExtensions);
+        assertThat(event.getExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION)).isEqualTo("run_" + u);
+        assertThat(event.getExtension("runloomtest")).isEqualTo("yes");
+        assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_test");
+
+        CloudEvent plain = CloudEventCodec.fromRecord(kafka.awaitFirst(topics.of(TestEvents.THINGS),
+                r -> ("plain-" + u).equals(r.key()), Duration.ofSeconds(20)));
+        assertThat(plain.getExtensionNames()).containsExactly(CloudEventCodec.ORGANIZATION_EXTENSION);
+    }
+
+    private String storedExtensions(String key) {
+        return transactions.executeRead(status -> sql.first("SELECT extensions::text AS e FROM runloom_outbox WHERE aggregateid = ?",
+                row -> Optional.ofNullable(row.string("e")), key)).orElseThrow().orElse(null);
     }
 
     @Test
@@ -190,8 +228,8 @@ class OutboxRelayTest {
         }
         appendInTransaction(events);
         List<OutboxRelay> relays = List.of(relay,
-                new OutboxRelay(transactions, sql, producer, "replica-2", 20, 10, false),
-                new OutboxRelay(transactions, sql, producer, "replica-3", 20, 10, false));
+                new OutboxRelay(transactions, sql, jsonColumns, producer, "replica-2", 20, 10, false),
+                new OutboxRelay(transactions, sql, jsonColumns, producer, "replica-3", 20, 10, false));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<Integer>> sent = new ArrayList<>();
