@@ -250,6 +250,7 @@ class AgentsApiTest {
         assertThat(event.getType()).isEqualTo(AgentEvents.EXECUTION_COMPLETED.type());
         assertThat(event.getSubject()).isEqualTo(executionId);
         assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
+        assertThat(event.getExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION)).as("no schedule started it").isNull();
         AgentExecutionCompletedV1 payload = json.readValue(event.getData().toBytes(), AgentExecutionCompletedV1.class);
         assertThat(payload.executionId()).isEqualTo(executionId);
         assertThat(payload.agentId()).isEqualTo(agentId);

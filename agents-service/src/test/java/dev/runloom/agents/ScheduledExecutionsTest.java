@@ -262,7 +262,11 @@ class ScheduledExecutionsTest {
         assertThat(event.getType()).isEqualTo(AgentEvents.EXECUTION_COMPLETED.type());
         assertThat(event.getSubject()).isEqualTo(executionId);
         assertThat(event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_a");
-        return completion(record);
+        AgentExecutionCompletedV1 completed = completion(record);
+        // the schedule run also travels as the runloomschedulerun extension, which schedules-service filters on
+        assertThat(completed.scheduleRunId()).isNotNull();
+        assertThat(event.getExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION)).isEqualTo(completed.scheduleRunId());
+        return completed;
     }
 
     private AgentExecutionCompletedV1 completion(ConsumerRecord<String, byte[]> record) {

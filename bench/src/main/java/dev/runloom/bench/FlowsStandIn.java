@@ -165,7 +165,8 @@ final class FlowsStandIn implements AutoCloseable {
         BatchCompletedV1 completed = new BatchCompletedV1(batchId, request.organizationId(), request.flowId(),
                 request.recordType(), 0, 0, 0, "completed", null, request.runId(), received, now, BigDecimal.ZERO);
         CloudEvent reply = CloudEventCodec.build("evt_" + UUID.randomUUID(), SOURCE, FlowEvents.BATCH_COMPLETED.type(),
-                batchId, request.organizationId(), null, now.atOffset(ZoneOffset.UTC), json.writeValueAsBytes(completed));
+                batchId, request.organizationId(), null, Map.of(CloudEventCodec.SCHEDULE_RUN_EXTENSION, request.runId()),
+                now.atOffset(ZoneOffset.UTC), json.writeValueAsBytes(completed));
         producer.send(CloudEventCodec.toRecord(FlowEvents.BATCHES.name(), batchId, reply), (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);

@@ -97,6 +97,8 @@ class BatchFanOutTest implements TestPropertyProvider {
                 e -> batchId.equals(e.data().get("batchId")), 12);
         assertThat(executions).hasSize(12);
         assertThat(executions).extracting(EventCollector.Event::key).doesNotHaveDuplicates();
+        assertThat(executions).as("no schedule run: no runloomschedulerun extension")
+                .extracting(EventCollector.Event::scheduleRun).containsOnlyNulls();
         BigDecimal sum = executions.stream().map(e -> new BigDecimal(e.data().get("totalCost").toString()))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(sum).isEqualByComparingTo(total);
@@ -105,7 +107,8 @@ class BatchFanOutTest implements TestPropertyProvider {
                         .containsEntry("recordCount", 12).containsEntry("flowName", "Qualify leads"));
         assertThat(events.await(FlowEvents.BATCH_COMPLETED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
-                        .containsEntry("successCount", 12).containsEntry("failureCount", 0));
+                        .containsEntry("successCount", 12).containsEntry("failureCount", 0))
+                .satisfies(e -> assertThat(e.scheduleRun()).isNull());
 
         assertThat(FlowFixtures.query(env, "SELECT count(*) AS n FROM batch_pending_work WHERE batch_id = ?", batchId)
                 .get(0)).as("every queued chunk was moved to the outbox").containsEntry("n", 0L);
@@ -129,12 +132,16 @@ class BatchFanOutTest implements TestPropertyProvider {
                 e -> runId.equals(e.data().get("scheduleRunId")), 1).getFirst();
         assertThat(completed.data()).containsEntry("status", "completed").containsEntry("recordCount", 12)
                 .containsEntry("flowId", flowId).containsEntry("organizationId", "org_a").containsEntry("error", null);
+        // the run id also travels as the runloomschedulerun extension, which schedules-service filters on
+        assertThat(completed.scheduleRun()).isEqualTo(runId);
         String batchId = completed.key();
         assertThat(events.await(FlowEvents.BATCH_STARTED.type(), e -> batchId.equals(e.key()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("scheduleRunId", runId)
-                        .containsEntry("executedImmediately", false));
+                        .containsEntry("executedImmediately", false))
+                .satisfies(e -> assertThat(e.scheduleRun()).isEqualTo(runId));
         assertThat(events.await(FlowEvents.RECORD_EXECUTION_COMPLETED.type(), e -> runId.equals(e.data().get("scheduleRunId")), 12))
-                .hasSize(12).allSatisfy(e -> assertThat(e.data()).containsEntry("batchId", batchId));
+                .hasSize(12).allSatisfy(e -> assertThat(e.data()).containsEntry("batchId", batchId))
+                .allSatisfy(e -> assertThat(e.scheduleRun()).isEqualTo(runId));
         assertThat(api.get("/v1/batch/status/" + batchId, ORG_A).body()).containsEntry("status", "completed")
                 .containsEntry("processedRecords", 12);
 
@@ -158,6 +165,7 @@ class BatchFanOutTest implements TestPropertyProvider {
             assertThat(failed.data()).containsEntry("status", "failed").containsEntry("recordCount", 0)
                     .containsEntry("successCount", 0).containsEntry("failureCount", 0);
             assertThat((String) failed.data().get("error")).contains("was not found");
+            assertThat(failed.scheduleRun()).as("a batch that could not start still names its run").isEqualTo(runId);
         }
         assertThat(events.matching(FlowEvents.BATCH_STARTED.type(),
                 e -> unknownFlow.equals(e.data().get("scheduleRunId")) || otherOrg.equals(e.data().get("scheduleRunId"))))

@@ -26,8 +26,9 @@ import java.util.function.Predicate;
 /** Reads the service's published topics for real, from the beginning, in a background thread. */
 final class EventCollector implements AutoCloseable {
 
+    /** {@code scheduleRun}: the {@code runloomschedulerun} extension, null when absent. */
     record Event(String id, String topic, String key, String type, String subject, String organizationId,
-                 Map<String, Object> data) {
+                 Map<String, Object> data, String scheduleRun) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -58,8 +59,10 @@ final class EventCollector implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 CloudEvent event = CloudEventCodec.fromRecord(record);
                 Object org = event.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION);
+                Object scheduleRun = event.getExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION);
                 events.add(new Event(event.getId(), record.topic(), record.key(), event.getType(), event.getSubject(),
-                        org == null ? null : org.toString(), parse(event.getData().toBytes())));
+                        org == null ? null : org.toString(), parse(event.getData().toBytes()),
+                        scheduleRun == null ? null : scheduleRun.toString()));
             }
         }
         consumer.close();

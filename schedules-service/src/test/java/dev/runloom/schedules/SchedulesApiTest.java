@@ -368,7 +368,8 @@ class SchedulesApiTest implements TestPropertyProvider {
 
         // agents-service's completion (and one of an execution no schedule started) ends the run
         Instant t0 = Instant.parse("2026-06-12T08:00:00.250Z");
-        send(AgentEvents.EXECUTIONS, "exec_other", agentCompleted("exec_other", null, "completed", t0));
+        CloudEvent other = agentCompleted("exec_other", null, "completed", t0);
+        send(AgentEvents.EXECUTIONS, executionId, other); // on done's partition, before it: consumed before it
         CloudEvent done = agentCompleted(executionId, runId, "completed", t0);
         send(AgentEvents.EXECUTIONS, executionId, done);
         Map<String, Object> run = Poll.until(() -> onlyRun(scheduleId), r -> "completed".equals(r.get("status")));
@@ -391,6 +392,8 @@ class SchedulesApiTest implements TestPropertyProvider {
         assertThat(failed).containsEntry("id", second).containsEntry("error", "agent execution failed (error)");
         assertThat(api.get("/v1/schedules/" + scheduleId + "/runs", ORG_A).data().get(1)).isEqualTo(run);
         assertThat(inboxOutcome(done.getId())).isEqualTo("processed");
+        // an execution no schedule started carries no runloomschedulerun extension: skipped undecoded, never claimed
+        assertThat(inboxOutcome(other.getId())).isNull();
     }
 
     @Test
@@ -491,30 +494,33 @@ class SchedulesApiTest implements TestPropertyProvider {
                 completedAt.toEpochMilli() - startedAt.toEpochMilli(), 1, 2, 120, new BigDecimal("0.0001"),
                 List.of(new PromptResultV1("res_first", "prompt_1", "Summarise", "completed", "ok", "local", 10, 5, BigDecimal.ZERO),
                         new PromptResultV1(resultId, "prompt_2", "Classify", "completed", "ok", "local", 10, 5, BigDecimal.ZERO)));
-        return cloudEvent(FlowEvents.RECORD_EXECUTION_COMPLETED, payload.executionId(), payload);
+        return cloudEvent(FlowEvents.RECORD_EXECUTION_COMPLETED, payload.executionId(), payload, runId);
     }
 
     private CloudEvent batchStarted(String runId, String batchId, int records, Instant at) throws Exception {
         return cloudEvent(FlowEvents.BATCH_STARTED, batchId,
-                new BatchStartedV1(batchId, "org_a", "flow_enrich", "Enrich customers", "customers", records, false, runId, at));
+                new BatchStartedV1(batchId, "org_a", "flow_enrich", "Enrich customers", "customers", records, false, runId, at),
+                runId);
     }
 
     private CloudEvent batchCompleted(String runId, String batchId, String status, int ok, int failed, String error,
                                       Instant startedAt, Instant completedAt) throws Exception {
         return cloudEvent(FlowEvents.BATCH_COMPLETED, batchId, new BatchCompletedV1(batchId, "org_a", "flow_enrich",
-                "customers", ok + failed, ok, failed, status, error, runId, startedAt, completedAt, BigDecimal.ONE));
+                "customers", ok + failed, ok, failed, status, error, runId, startedAt, completedAt, BigDecimal.ONE), runId);
     }
 
     /** An agent execution that took four seconds, 1234 tokens and $0.0125; {@code stopReason} "error" when it failed. */
     private CloudEvent agentCompleted(String executionId, String runId, String status, Instant startedAt) throws Exception {
         return cloudEvent(AgentEvents.EXECUTION_COMPLETED, executionId, new AgentExecutionCompletedV1(executionId,
                 "agent_1", "org_a", null, status, "completed".equals(status) ? "end_turn" : "error", 2, 1234,
-                new BigDecimal("0.0125"), startedAt, startedAt.plusSeconds(4), runId));
+                new BigDecimal("0.0125"), startedAt, startedAt.plusSeconds(4), runId), runId);
     }
 
-    private <T> CloudEvent cloudEvent(EventType<T> type, String subject, T payload) throws Exception {
+    /** As flows-service and agents-service publish it: a schedule run's event carries the run id in an extension too. */
+    private <T> CloudEvent cloudEvent(EventType<T> type, String subject, T payload, String scheduleRunId) throws Exception {
         String source = type.stream() == AgentEvents.EXECUTIONS ? "urn:runloom:agents-service" : "urn:runloom:flows-service";
         return CloudEventCodec.build(Ids.newId("evt"), source, type.type(), subject, "org_a", null,
+                scheduleRunId == null ? Map.of() : Map.of(CloudEventCodec.SCHEDULE_RUN_EXTENSION, scheduleRunId),
                 OffsetDateTime.now(ZoneOffset.UTC), json.writeValueAsBytes(payload));
     }
 

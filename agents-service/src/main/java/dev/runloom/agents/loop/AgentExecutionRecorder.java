@@ -8,6 +8,7 @@ import dev.runloom.agents.executions.ExecutionRepository;
 import dev.runloom.agents.executions.ExecutionResult;
 import dev.runloom.agents.executions.ExecutionStatus;
 import dev.runloom.agents.executions.NewExecution;
+import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.outbox.Outbox;
 import dev.runloom.models.ModelCall;
@@ -114,7 +115,8 @@ public class AgentExecutionRecorder {
         Instant now = now();
         outbox.append(OutgoingEvent.of(AgentEvents.EXECUTION_COMPLETED, executionId, executionId, organizationId,
                 new AgentExecutionCompletedV1(executionId, agentId, organizationId, null, ExecutionStatus.FAILED,
-                        StopReasons.ERROR, 0, 0, BigDecimal.ZERO, now, now, scheduleRunId)));
+                        StopReasons.ERROR, 0, 0, BigDecimal.ZERO, now, now, scheduleRunId))
+                .withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, scheduleRunId));
     }
 
     private void published(NewExecution execution, ExecutionResult result, @Nullable String scheduleRunId) {
@@ -123,7 +125,8 @@ public class AgentExecutionRecorder {
                 new AgentExecutionCompletedV1(execution.id(), execution.agentId(), execution.organizationId(),
                         execution.parentExecutionId(), result.status(), result.stopReason(), result.iterations(),
                         result.totalTokens(), result.totalCost(), execution.startedAt(), result.completedAt(),
-                        scheduleRunId, execution.agentSpec() instanceof AgentSpec spec ? spec.config().model() : null)));
+                        scheduleRunId, execution.agentSpec() instanceof AgentSpec spec ? spec.config().model() : null))
+                .withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, scheduleRunId));
     }
 
     /** The status a run of the loop ends an execution with. */

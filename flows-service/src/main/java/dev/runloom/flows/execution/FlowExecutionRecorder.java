@@ -8,6 +8,7 @@ import dev.runloom.flows.events.StepResultV1;
 import dev.runloom.flows.events.RecordRefV1;
 import dev.runloom.flows.stepresults.StepResult;
 import dev.runloom.flows.stepresults.StepResultRepository;
+import dev.runloom.kernel.events.CloudEventCodec;
 import dev.runloom.kernel.events.OutgoingEvent;
 import dev.runloom.kernel.outbox.Outbox;
 import jakarta.inject.Singleton;
@@ -57,7 +58,10 @@ public class FlowExecutionRecorder {
         stepResults.insertAll(outcomes.stream().flatMap(o -> o.stepResults().stream()).toList());
     }
 
-    /** Keyed by record (its executions stay in order), about the execution. */
+    /**
+     * Keyed by record (its executions stay in order), about the execution; a schedule run's also
+     * carries the run id in the {@code runloomschedulerun} extension (schedules-service reads only those).
+     */
     static OutgoingEvent completedEvent(FlowExecutionOutcome o) {
         RecordExecutionCompletedV1 payload = new RecordExecutionCompletedV1(o.executionId(), o.scope().organizationId(),
                 o.scope().userId(), o.flowId(), o.flowName(), o.flowVersionId(), o.scope().batchId(),
@@ -66,7 +70,8 @@ public class FlowExecutionRecorder {
                 o.promptsExecuted(), o.totalTokens(), o.totalCost(), o.results(),
                 o.stepResults().stream().map(FlowExecutionRecorder::step).toList());
         return OutgoingEvent.of(FlowEvents.RECORD_EXECUTION_COMPLETED, o.record().id(), o.executionId(),
-                o.scope().organizationId(), payload);
+                o.scope().organizationId(), payload)
+                .withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, o.scope().scheduleRunId());
     }
 
     /** A step result as the event carries it (records-service projects it as the record's step results). */

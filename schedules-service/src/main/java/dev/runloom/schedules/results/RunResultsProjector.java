@@ -6,6 +6,7 @@ import dev.runloom.flows.events.RecordRefV1;
 import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
 import dev.runloom.kernel.consumer.Subscription;
+import dev.runloom.kernel.events.CloudEventCodec;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -30,6 +31,7 @@ public class RunResultsProjector implements EventSubscriber {
     @Override
     public Subscription subscription() {
         return Subscription.consumer("schedules-service.flow-executions")
+                .onlyWithExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION) // the other events are skipped undecoded
                 .on(FlowEvents.RECORD_EXECUTION_COMPLETED, this::project)
                 .build();
     }

@@ -5,6 +5,7 @@ import dev.runloom.agents.events.AgentExecutionCompletedV1;
 import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
 import dev.runloom.kernel.consumer.Subscription;
+import dev.runloom.kernel.events.CloudEventCodec;
 import jakarta.inject.Singleton;
 
 import java.time.temporal.ChronoUnit;
@@ -29,6 +30,7 @@ public class AgentRunProjector implements EventSubscriber {
     @Override
     public Subscription subscription() {
         return Subscription.consumer("schedules-service.agent-executions")
+                .onlyWithExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION) // the other events are skipped undecoded
                 .on(AgentEvents.EXECUTION_COMPLETED, this::completed)
                 .build();
     }

@@ -6,6 +6,7 @@ import dev.runloom.flows.events.FlowEvents;
 import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
 import dev.runloom.kernel.consumer.Subscription;
+import dev.runloom.kernel.events.CloudEventCodec;
 import jakarta.inject.Singleton;
 
 import java.time.temporal.ChronoUnit;
@@ -31,6 +32,7 @@ public class RunProgressProjector implements EventSubscriber {
     @Override
     public Subscription subscription() {
         return Subscription.consumer("schedules-service.flow-batches")
+                .onlyWithExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION) // the other events are skipped undecoded
                 .on(FlowEvents.BATCH_STARTED, this::started)
                 .on(FlowEvents.BATCH_COMPLETED, this::completed)
                 .build();

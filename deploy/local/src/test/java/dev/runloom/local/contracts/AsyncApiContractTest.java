@@ -82,6 +82,9 @@ class AsyncApiContractTest {
             "ce_time", "ce_specversion", "content-type", "ce_runloomorg");
     /** Present only when a trace is active. */
     private static final String TRACEPARENT_HEADER = "ce_traceparent";
+    /** Present on the events of schedule runs (service-kernel's CloudEventCodec.SCHEDULE_RUN_EXTENSION, not on this classpath). */
+    private static final String SCHEDULE_RUN_HEADER = "ce_runloomschedulerun";
+    private static final String SCHEDULE_RUN_SCHEMA = "#/components/schemas/CeRunloomschedulerun";
     /** What service-kernel's DeadLetters adds to a dead-lettered message. */
     private static final List<String> DEAD_LETTER_HEADERS =
             List.of("runloom_dlq_error", "runloom_dlq_consumer", "runloom_dlq_origin");
@@ -262,6 +265,40 @@ class AsyncApiContractTest {
             }
         }
         assertThat(problems).as("message envelopes in %s", file).isEmpty();
+    }
+
+    /**
+     * The events of schedule runs — the published payloads with a {@code scheduleRunId} — document the
+     * {@code ce_runloomschedulerun} extension (set when the run id is, so not required; consumers filter on
+     * it without reading the payload); no other message does.
+     */
+    @Test
+    void scheduleRunExtensionIsDocumentedOnTheEventsOfScheduleRunsOnly() {
+        List<String> problems = new ArrayList<>();
+        for (EventCatalog catalog : catalogs()) {
+            for (EventType<?> type : catalog.types()) {
+                boolean expected = PUBLISHED.contains(catalog) && Arrays.stream(type.payload().getRecordComponents())
+                        .anyMatch(c -> c.getName().equals("scheduleRunId"));
+                message(type).ifPresent(message -> {
+                    String where = "message " + type.type();
+                    Map<String, Object> headers = map(resolve(message.get("headers")), where + " headers");
+                    Map<String, Object> properties = map(headers.get("properties"), where + " headers.properties");
+                    if (expected && !properties.containsKey(SCHEDULE_RUN_HEADER)) {
+                        problems.add(where + ": header " + SCHEDULE_RUN_HEADER + " is not documented");
+                    } else if (expected && !SCHEDULE_RUN_SCHEMA.equals(map(properties.get(SCHEDULE_RUN_HEADER),
+                            SCHEDULE_RUN_HEADER).get("$ref"))) {
+                        problems.add(where + ": header " + SCHEDULE_RUN_HEADER + " must be {$ref: " + SCHEDULE_RUN_SCHEMA + "}");
+                    } else if (!expected && properties.containsKey(SCHEDULE_RUN_HEADER)) {
+                        problems.add(where + ": header " + SCHEDULE_RUN_HEADER + " is documented, but its producer never sets it");
+                    }
+                    if (strings(headers.get("required")).contains(SCHEDULE_RUN_HEADER)) {
+                        problems.add(where + ": header " + SCHEDULE_RUN_HEADER + " is only present for schedule runs, so not required");
+                    }
+                });
+            }
+        }
+        resolve(Map.of("$ref", SCHEDULE_RUN_SCHEMA)); // the schema exists
+        assertThat(problems).as("the %s header in %s", SCHEDULE_RUN_HEADER, file).isEmpty();
     }
 
     @Test
