@@ -1,7 +1,11 @@
 package dev.runloom.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,5 +51,22 @@ final class BenchSupport {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * Prints the figures as a markdown table and writes them as JSON to
+     * {@code bench/results/<name>-<epoch millis>.json}; returns that file.
+     */
+    static Path report(String name, Map<String, Object> figures) throws IOException {
+        System.out.println();
+        System.out.println("| metric | value |");
+        System.out.println("|---|---|");
+        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
+        Path out = Path.of("bench", "results");
+        Files.createDirectories(out);
+        Path file = out.resolve(name + "-" + System.currentTimeMillis() + ".json");
+        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println("\nJSON written to " + file);
+        return file;
     }
 }

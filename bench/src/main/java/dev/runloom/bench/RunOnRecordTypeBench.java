@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runloom.local.LocalPlatform;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +14,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 import static dev.runloom.bench.BenchSupport.percentile;
@@ -40,7 +34,6 @@ import static dev.runloom.bench.BenchSupport.freePort;
  */
 public final class RunOnRecordTypeBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CONCURRENCY = 32;
     /** Result polling competes with the batch for the same two cores: keep it modest. */
     private static final int SWEEP_CONCURRENCY = 8;
     /**
@@ -51,16 +44,12 @@ public final class RunOnRecordTypeBench {
     private static final int SAMPLE = 100;
     private static final Duration PASS_INTERVAL = Duration.ofSeconds(1);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    private final String baseUrl;
-    private final String key;
+    private final BenchApi api;
     /** The platform this scenario started, or null against {@code --url}: then results are confirmed through the API only. */
     private final LocalPlatform platform;
 
     private RunOnRecordTypeBench(String baseUrl, String key, LocalPlatform platform) {
-        this.baseUrl = baseUrl;
-        this.key = key;
+        this.api = new BenchApi(baseUrl, key);
         this.platform = platform;
     }
 
@@ -95,7 +84,7 @@ public final class RunOnRecordTypeBench {
         String type = "bench_" + Long.toHexString(System.currentTimeMillis());
         System.out.printf("Creating %,d records of type %s %s …%n", recordCount, type, viaCsv ? "by CSV upload" : "one POST each");
         long createStart = System.nanoTime();
-        List<String> recordIds = viaCsv ? uploadRecords(type, recordCount) : createRecords(type, recordCount);
+        List<String> recordIds = viaCsv ? api.uploadRecords(type, recordCount) : api.createRecords(type, recordCount);
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
 
         JsonNode flow = call("POST", "/v1/flows", """
@@ -166,65 +155,6 @@ public final class RunOnRecordTypeBench {
         Path file = out.resolve("run-on-record-type-" + System.currentTimeMillis() + ".json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         System.out.println("\nJSON written to " + file);
-    }
-
-    private List<String> createRecords(String type, int count) throws Exception {
-        ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
-        Semaphore inFlight = new Semaphore(CONCURRENCY);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                inFlight.acquire();
-                done.add(pool.submit(() -> {
-                    try {
-                        JsonNode record = call("POST", "/v1/records", "{\"type\":\"" + type + "\",\"name\":\"Lead " + n
-                                + "\",\"metadata\":{\"city\":\"City " + (n % 50) + "\",\"score\":" + n + "}}", 201);
-                        ids.add(record.get("id").asText());
-                    } finally {
-                        inFlight.release();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
-        return new ArrayList<>(ids);
-    }
-
-    /** One CSV upload (the bulk path), then the ids read back page by page. */
-    private List<String> uploadRecords(String type, int count) throws Exception {
-        StringBuilder csv = new StringBuilder("name,city,score\n");
-        for (int n = 0; n < count; n++) {
-            csv.append("Lead ").append(n).append(",City ").append(n % 50).append(',').append(n).append('\n');
-        }
-        String boundary = "runloombench" + Long.toHexString(System.nanoTime());
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n" + type + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"types\"\r\n\r\n{\"score\":\"integer\"}\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"records.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/records/upload-csv"))
-                .timeout(Duration.ofMinutes(30)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
-        }
-        List<String> ids = new ArrayList<>(count);
-        String cursor = null;
-        do {
-            JsonNode page = call("GET", "/v1/records?type=" + type + "&limit=100"
-                    + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)), null, 200);
-            page.get("data").forEach(r -> ids.add(r.get("id").asText()));
-            JsonNode next = page.path("pagination").path("nextCursor");
-            cursor = next.isTextual() && page.path("pagination").path("hasMore").asBoolean(true) ? next.asText() : null;
-        } while (cursor != null);
-        if (ids.size() != count) {
-            throw new IllegalStateException("uploaded " + count + " records, listed " + ids.size());
-        }
-        return ids;
     }
 
     /** Seconds from the POST to records-service's commit of the batch's last result, once all N are there. */
@@ -313,16 +243,6 @@ public final class RunOnRecordTypeBench {
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(2))
-                .header("Authorization", "Bearer " + key)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (expectedStatus > 0 && response.statusCode() != expectedStatus || response.statusCode() >= 400) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return api.call(method, path, body, expectedStatus);
     }
 }

@@ -79,6 +79,7 @@ public final class LocalPlatform implements AutoCloseable {
     private Path kafkaDir;
     private int kafkaPort;
     private final List<ChildService> gateways = new ArrayList<>();
+    private String internalSecret;
 
     private LocalPlatform(Options options) {
         this.options = options;
@@ -105,7 +106,8 @@ public final class LocalPlatform implements AutoCloseable {
         kafkaDir = ownerOnlyDirectory(data.resolve("kafka"));
         kafka = startKafkaOnItsPort();
         Map<String, String> env = new HashMap<>(options.serviceEnvironment());
-        env.put("RUNLOOM_INTERNAL_SECRET", persistentSecret(data.resolve("internal-secret")));
+        internalSecret = persistentSecret(data.resolve("internal-secret"));
+        env.put("RUNLOOM_INTERNAL_SECRET", internalSecret);
         // API keys are stored as HMACs under their own secret; the admin key opens POST /v1/admin/organizations
         env.put("RUNLOOM_API_KEY_SECRET", persistentSecret(data.resolve("api-key-secret")));
         env.put("RUNLOOM_ADMIN_KEY", adminKey(data));
@@ -184,6 +186,23 @@ public final class LocalPlatform implements AutoCloseable {
     /** The first gateway replica's URL (on {@link Options#gatewayPort()}). */
     public String gatewayUrl() {
         return gateways.getFirst().url();
+    }
+
+    /**
+     * The URL of a service's (first replica's) own HTTP port ({@code records}, {@code flows} …), behind the
+     * gateway: it answers {@code /v1} only with an internal token (see {@link #internalSecret()}).
+     */
+    public String serviceUrl(String service) {
+        return child(service).url();
+    }
+
+    /**
+     * The secret the gateway signs its internal tokens with (HMAC, {@code RUNLOOM_INTERNAL_SECRET}; kept
+     * 0600 in {@code <data>/internal-secret}), for benchmarks that call a service directly as the gateway
+     * would. Whoever holds it can act as any organization: never print it.
+     */
+    public String internalSecret() {
+        return internalSecret;
     }
 
     /** Every gateway replica's URL, in replica order. */
