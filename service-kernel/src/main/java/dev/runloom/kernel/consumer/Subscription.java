@@ -86,8 +86,13 @@ public final class Subscription {
 
     /** Whether the event carries every extension attribute this subscription requires. */
     boolean accepts(IncomingEvent event) {
+        return accepts(event::extension);
+    }
+
+    /** As {@link #accepts(IncomingEvent)}, given how to read an extension attribute (null when absent). */
+    boolean accepts(java.util.function.Function<String, String> extension) {
         for (String name : requiredExtensions) {
-            if (event.extension(name) == null) {
+            if (extension.apply(name) == null) {
                 return false;
             }
         }

@@ -3,11 +3,13 @@ package dev.runloom.kernel.events;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import org.apache.kafka.common.header.Header;
 import io.micronaut.core.annotation.Nullable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Set;
@@ -99,5 +101,14 @@ public final class CloudEventCodec {
     /** @throws RuntimeException when the record is not a CloudEvent (such a record is dead-lettered). */
     public static CloudEvent fromRecord(ConsumerRecord<String, byte[]> record) {
         return KafkaMessageFactory.createReader(record).toEvent();
+    }
+
+    /**
+     * A CloudEvents attribute straight from its Kafka header ({@code ce_<name>}, UTF-8), without reading
+     * the whole event; null when absent. For cheap routing decisions before a full {@link #fromRecord}.
+     */
+    public static @Nullable String headerText(ConsumerRecord<String, byte[]> record, String attribute) {
+        Header header = record.headers().lastHeader("ce_" + attribute);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
