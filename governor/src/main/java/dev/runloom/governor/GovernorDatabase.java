@@ -42,8 +42,11 @@ public class GovernorDatabase implements AutoCloseable {
             LOG.warn("runloom.governor.datasource.url is not set: the LLM governor keeps its state in this service's own "
                     + "database, so its limits hold across this service's replicas only; point every service at one database");
         }
-        this.dataSource = open(url, shared ? ds.getUsername() : defaultUser, shared ? ds.getPassword() : defaultPassword,
-                ds.getMaximumPoolSize());
+        // a shared database named without its own credentials is reached with the service's (one user for all
+        // the platform's databases, as the compose file and the Kubernetes secret set it up)
+        boolean ownCredentials = shared && ds.getUsername() != null && !ds.getUsername().isBlank();
+        this.dataSource = open(url, ownCredentials ? ds.getUsername() : defaultUser,
+                ownCredentials ? ds.getPassword() : defaultPassword, ds.getMaximumPoolSize());
     }
 
     /** For tests and tools: a pool on {@code url}, migrated. */

@@ -127,7 +127,7 @@ class OutboxRelayTest {
         assertThat(first.getSubject()).isEqualTo("thing-1");
         assertThat(first.getExtension(CloudEventCodec.ORGANIZATION_EXTENSION)).isEqualTo("org_test");
         assertThat(records.get(0).headers().lastHeader("ce_id")).isNotNull();
-        assertThat(new String(first.getData().toBytes(), StandardCharsets.UTF_8)).contains("\"n\": 1").doesNotContain("\"n\": 2");
+        assertThat(new String(first.getData().toBytes(), StandardCharsets.UTF_8)).contains("\"n\":1").doesNotContain("\"n\":2");
     }
 
     @Test
@@ -138,8 +138,9 @@ class OutboxRelayTest {
                 thing("ext-" + u, 1).withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, "run_" + u)
                         .withExtension("runloomtest", "yes"),
                 thing("plain-" + u, 2).withExtension(CloudEventCodec.SCHEDULE_RUN_EXTENSION, null)));
-        assertThat(storedExtensions("ext-" + u))
-                .isEqualTo("{\"runloomtest\": \"yes\", \"runloomschedulerun\": \"run_" + u + "\"}");
+        // stored as the JSON text it was written as (the outbox's columns are text since V0_3)
+        assertThat(storedExtensions("ext-" + u)).startsWith("{").endsWith("}")
+                .contains("\"runloomtest\":\"yes\"", "\"runloomschedulerun\":\"run_" + u + "\"");
         assertThat(storedExtensions("plain-" + u)).as("no extensions: NULL, not an empty object").isNull();
         assertThat(drain()).isEqualTo(2);
 
