@@ -122,6 +122,9 @@ public final class RunOnRecordTypeBench {
             // then on it is readable through the API) and the last of them, read from its database once all N are
             // there; no client polling competes with the batch for the cores. A sample is then read through the
             // API to confirm it.
+            // the database is read only once the batch has completed (its last results are then committed within
+            // moments): counting a growing table while the batch runs would compete with it for PostgreSQL
+            batchWatcher.join();
             endToEndSeconds = lastResultCommitted(batchId, recordCount, posted);
             latencies = serverSideLatencies(batchId, posted);
             List<double[]> confirmed = awaitResults(sample, posted, t0);

@@ -2,10 +2,12 @@ package dev.runloom.gateway.ratelimit;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,17 +25,19 @@ public class RateLimits {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
 
     private final RateLimitRepository buckets;
+    private final TransactionOperations<Connection> transactions;
     private final int perKey;
     private final int perOrganization;
     private final int failedAuthPerAddress;
     /** Addresses known to be out of failed-auth budget, until when: refused without a lookup or query. */
     private final Map<String, Instant> blockedAddresses = new ConcurrentHashMap<>();
 
-    public RateLimits(RateLimitRepository buckets,
+    public RateLimits(RateLimitRepository buckets, TransactionOperations<Connection> transactions,
                       @Value("${runloom.gateway.rate-limit.per-key-per-minute:600}") int perKey,
                       @Value("${runloom.gateway.rate-limit.per-organization-per-minute:3000}") int perOrganization,
                       @Value("${runloom.gateway.rate-limit.failed-auth-per-address-per-minute:20}") int failedAuthPerAddress) {
         this.buckets = buckets;
+        this.transactions = transactions;
         this.perKey = perKey;
         this.perOrganization = perOrganization;
         this.failedAuthPerAddress = failedAuthPerAddress;
@@ -51,17 +55,25 @@ public class RateLimits {
         }
     }
 
-    /** Takes a token from the key's bucket, then the organization's; the first that refuses decides. */
+    /**
+     * Takes a token from the key's bucket, then the organization's; the first that refuses decides.
+     * Both in one transaction that does not wait for the disk ({@link RateLimitRepository#commitWithoutWaitingForDisk}).
+     */
     public Decision request(String keyId, String organizationId) {
-        Decision key = take("key:" + keyId, "per-key", perKey);
-        if (!key.allowed()) {
-            return key;
+        try {
+            return transactions.executeWrite(status -> {
+                buckets.commitWithoutWaitingForDisk();
+                Decision key = take("key:" + keyId, "per-key", perKey);
+                if (!key.allowed()) {
+                    return key;
+                }
+                Decision org = take("org:" + organizationId, "per-organization", perOrganization);
+                return org.allowed() ? key : org;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("rate limit buckets could not be read; letting the request through: {}", e.toString());
+            return new Decision(true, "per-key", perKey, perKey, 0, 0);
         }
-        Decision org = take("org:" + organizationId, "per-organization", perOrganization);
-        if (!org.allowed()) {
-            return org;
-        }
-        return key;
     }
 
     /** Whether the address is already known to be over its failed-auth budget (no query). */
