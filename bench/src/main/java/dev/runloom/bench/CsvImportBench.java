@@ -135,15 +135,7 @@ public final class CsvImportBench {
     private static void report(Map<String, Object> figures) throws IOException {
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("measuredAt", Instant.now().toString());
-        System.out.println();
-        System.out.println("| metric | value |");
-        System.out.println("|---|---|");
-        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
-        Path out = Path.of("bench", "results");
-        Files.createDirectories(out);
-        Path file = out.resolve("csv-import-" + System.currentTimeMillis() + ".json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
-        System.out.println("\nJSON written to " + file);
+        BenchSupport.report("csv-import", figures);
     }
 
     /** name + 10 columns: text, numbers, dates, booleans — what a CRM export looks like. */

@@ -195,15 +195,7 @@ public final class RecordsListBench {
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("measuredAt", Instant.now().toString());
 
-        System.out.println();
-        System.out.println("| metric | value |");
-        System.out.println("|---|---|");
-        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
-        Path out = Path.of("bench", "results");
-        Files.createDirectories(out);
-        Path file = out.resolve("records-list-" + System.currentTimeMillis() + ".json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
-        System.out.println("\nJSON written to " + file);
+        BenchSupport.report("records-list", figures);
     }
 
     /** Open loop: request i starts at t0 + i/rate; its latency counts from that scheduled start. */

@@ -165,15 +165,7 @@ public final class RunOnRecordTypeBench {
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("measuredAt", Instant.now().toString());
 
-        System.out.println();
-        System.out.println("| metric | value |");
-        System.out.println("|---|---|");
-        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
-        Path out = Path.of("bench", "results");
-        Files.createDirectories(out);
-        Path file = out.resolve("run-on-record-type-" + System.currentTimeMillis() + ".json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
-        System.out.println("\nJSON written to " + file);
+        BenchSupport.report("run-on-record-type", figures);
     }
 
     /** Seconds from the POST to records-service's commit of the batch's last result, once all N are there. */
