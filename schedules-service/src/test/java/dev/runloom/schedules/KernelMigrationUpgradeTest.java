@@ -47,11 +47,14 @@ class KernelMigrationUpgradeTest {
                     history.add(rows.getString(1) + ":" + rows.getBoolean(2));
                 }
             }
-            assertThat(history).startsWith("0.1:true", "1:true").endsWith("0.2:true", "0.3:true");
+            assertThat(history).startsWith("0.1:true", "1:true").endsWith("0.2:true", "0.3:true", "0.4:true");
             try (ResultSet column = st.executeQuery("SELECT data_type FROM information_schema.columns"
                     + " WHERE table_name = 'runloom_outbox' AND column_name = 'extensions'")) {
                 assertThat(column.next()).as("runloom_outbox.extensions exists").isTrue();
                 assertThat(column.getString(1)).as("text since V0_3").isEqualTo("text");
+            }
+            try (ResultSet index = st.executeQuery("SELECT 1 FROM pg_indexes WHERE indexname = 'runloom_outbox_unsent'")) {
+                assertThat(index.next()).as("the partial index of unsent rows is dropped by V0_4").isFalse();
             }
         }
     }

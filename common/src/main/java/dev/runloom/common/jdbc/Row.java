@@ -45,6 +45,12 @@ public final class Row {
         return resultSet.getBigDecimal(column);
     }
 
+    /** A {@code TEXT[]} column; null stays null. */
+    public String @Nullable [] strings(String column) throws SQLException {
+        java.sql.Array value = resultSet.getArray(column);
+        return value == null ? null : (String[]) value.getArray();
+    }
+
     /** A TIMESTAMPTZ column as an instant. */
     public @Nullable Instant instant(String column) throws SQLException {
         OffsetDateTime value = resultSet.getObject(column, OffsetDateTime.class);

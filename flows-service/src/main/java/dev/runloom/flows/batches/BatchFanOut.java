@@ -13,12 +13,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves the chunks of work items that large batches queued ({@code batch_pending_work}) to the
- * outbox, a chunk per transaction ({@link BatchService#moveQueuedChunk}), so the request that queues
- * 100,000 records commits in one short transaction and the workers start on the first chunk at once.
- * Every replica runs one; a chunk is taken with {@code SKIP LOCKED} and deleted where it is appended,
- * so replicas share the chunks and none is moved twice, and one that a dead replica left is moved by
- * the next round of any other. Wakes right after a commit that queued chunks; polls slowly otherwise.
+ * Publishes the chunks of work items that large batches queued ({@code batch_pending_work}), a chunk
+ * per transaction ({@link BatchService#publishQueuedChunk}), so the request that queues 100,000
+ * records commits in one short transaction and the workers start on the first chunk at once. Every
+ * replica runs one; a chunk is locked with {@code SKIP LOCKED} and deleted once the broker has it, so
+ * replicas share the chunks, and one that a dead replica left is published by the next round of any
+ * other. Wakes right after a commit that queued chunks; polls slowly otherwise.
  */
 @Singleton
 public class BatchFanOut {
@@ -49,7 +49,7 @@ public class BatchFanOut {
     private void loop() {
         while (running) {
             try {
-                while (running && batches.moveQueuedChunk() > 0) {
+                while (running && batches.publishQueuedChunk() > 0) {
                     // chunk after chunk until none is left
                 }
                 wakeUps.tryAcquire(idlePollMillis, TimeUnit.MILLISECONDS);
@@ -61,7 +61,7 @@ public class BatchFanOut {
                 if (!running) {
                     return;
                 }
-                LOG.warn("moving queued work items to the outbox failed; they stay queued and are retried: {}", e.toString());
+                LOG.warn("publishing queued work items failed; they stay queued and are retried: {}", e.toString());
                 sleepQuietly(1000);
             }
         }

@@ -24,10 +24,10 @@ public abstract class StepResultRepository implements GenericRepository<StepResu
             error_message, retry_count, created_at""";
     private static final String DETAIL_COLUMNS = "step_config, input_variables, record_metadata";
     /** A listing that did not ask for the heavy fields never reads them. */
-    private static final String NO_DETAILS = "NULL::jsonb AS step_config, NULL::jsonb AS input_variables,"
-            + " NULL::jsonb AS record_metadata";
+    private static final String NO_DETAILS = "NULL::text AS step_config, NULL::text AS input_variables,"
+            + " NULL::text AS record_metadata";
     private static final String INSERT = "INSERT INTO step_results (" + COLUMNS + ", " + DETAIL_COLUMNS + ") VALUES ("
-            + "?,".repeat(31) + "?::jsonb, ?::jsonb, ?::jsonb)";
+            + "?,".repeat(33) + "?)"; // the details are JSON text in TEXT columns (flows V10)
 
     private final Sql sql;
     private final JsonMapper json;

@@ -7,6 +7,7 @@ import dev.runloom.kernel.consumer.EventSubscriber;
 import dev.runloom.kernel.consumer.Received;
 import dev.runloom.kernel.consumer.Subscription;
 import dev.runloom.records.stepresults.RecordStepResultsProjector;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +30,24 @@ public class RecordResultsProjector implements EventSubscriber {
 
     private final RecordResultRepository results;
     private final RecordStepResultsProjector steps;
+    private final int threads;
 
-    public RecordResultsProjector(RecordResultRepository results, RecordStepResultsProjector steps) {
+    /**
+     * @param threads consumer threads (each owns some partitions, so one record's results stay in
+     *                order): a second thread keeps the projection up with flows-service's batch work,
+     *                whose threads it would otherwise trail, one poll's commit at a time
+     */
+    public RecordResultsProjector(RecordResultRepository results, RecordStepResultsProjector steps,
+                                  @Value("${runloom.records.projection-threads:2}") int threads) {
         this.results = results;
         this.steps = steps;
+        this.threads = threads;
     }
 
     @Override
     public Subscription subscription() {
         return Subscription.consumer("records-service.flow-results")
+                .threads(threads)
                 .on(FlowEvents.RECORD_EXECUTION_COMPLETED, this::project)
                 .build();
     }
