@@ -15,8 +15,10 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 
 /**
- * The one producer of a service: idempotent, {@code acks=all}, used by the outbox relay and the
- * dead-letter publisher. Nothing else sends to Kafka directly — state changes go through the outbox.
+ * The one producer of a service: idempotent, {@code acks=all}, compressed
+ * ({@link KafkaSettings#compression}), used by the {@link dev.runloom.kernel.outbox.AcknowledgedPublisher}
+ * (the outbox relay, flows' queued batch work) and the dead-letter publisher. Nothing else sends to
+ * Kafka directly — state changes go through the outbox or a table that stores their events.
  */
 @Singleton
 public class EventProducer {
@@ -28,6 +30,7 @@ public class EventProducer {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
