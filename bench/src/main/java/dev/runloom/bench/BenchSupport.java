@@ -61,7 +61,8 @@ final class BenchSupport {
         System.out.println();
         System.out.println("| metric | value |");
         System.out.println("|---|---|");
-        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k, v));
+        figures.forEach((k, v) -> System.out.printf("| %s | %s |%n", k,
+                v instanceof List<?> rows ? rows.size() + " rows (in the JSON)" : v));
         Path out = Path.of("bench", "results");
         Files.createDirectories(out);
         Path file = out.resolve(name + "-" + System.currentTimeMillis() + ".json");

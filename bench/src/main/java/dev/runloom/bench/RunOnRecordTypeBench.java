@@ -29,7 +29,9 @@ import static dev.runloom.bench.BenchSupport.freePort;
  * projection). Per record it reports two latencies after the POST: when this client first read
  * the result (readable), and when the server executed it (the result's createdAt).
  *
- * <p>Usage: {@code bench/run [--records N] [--url http://localhost:8080 --key KEY]}. Without
+ * <p>Usage: {@code bench/run [--records N] [--profile true] [--url http://localhost:8080 --key KEY]}. With
+ * {@code --profile true} (own platform only) it also reports the cores each process used from the POST
+ * to the last result and PostgreSQL's costliest statements in that window ({@link BatchProfile}). Without
  * {@code --url} it starts its own local platform in a temporary directory (and stops it after).
  */
 public final class RunOnRecordTypeBench {
@@ -56,7 +58,7 @@ public final class RunOnRecordTypeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchSupport.parse(args,
-                "bench/run [--records N] [--warmup-records W] [--create api|csv] [--url http://localhost:8080 --key KEY]");
+                "bench/run [--records N] [--warmup-records W] [--create api|csv] [--profile true] [--url http://localhost:8080 --key KEY]");
         int records = Integer.parseInt(options.getOrDefault("records", "10000"));
         // Above 10,000 records, creating them one POST at a time would take minutes before the batch starts.
         boolean viaCsv = options.getOrDefault("create", records > 10_000 ? "csv" : "api").equals("csv");
@@ -65,6 +67,7 @@ public final class RunOnRecordTypeBench {
         // unmeasured batch first, as the ceiling tool pre-warms its own code paths.
         int warmupRecords = Integer.parseInt(options.getOrDefault("warmup-records",
                 String.valueOf(Math.min(20_000, records / 5))));
+        boolean profile = Boolean.parseBoolean(options.getOrDefault("profile", "false"));
         LocalPlatform platform = null;
         String url = options.get("url");
         String key = options.getOrDefault("key", System.getenv("RUNLOOM_API_KEY"));
@@ -73,12 +76,15 @@ public final class RunOnRecordTypeBench {
             Path data = Files.createTempDirectory("runloom-bench");
             key = "rt_test_bench_" + Long.toHexString(System.nanoTime()) + "0123456789abcdef";
             System.out.println("Starting a local platform in " + data + " …");
+            if (profile) {
+                BatchProfile.enableStatementStatistics();
+            }
             platform = LocalPlatform.start(new LocalPlatform.Options(home, data, freePort(),
                     List.of(new LocalPlatform.ApiKey(key, "org_bench")), BenchSupport.UNTHROTTLED));
             url = platform.gatewayUrl();
         }
         try {
-            new RunOnRecordTypeBench(url, key, platform).run(records, warmupRecords, viaCsv);
+            new RunOnRecordTypeBench(url, key, platform).run(records, warmupRecords, viaCsv, profile && platform != null);
         } finally {
             if (platform != null) {
                 platform.close();
@@ -86,7 +92,7 @@ public final class RunOnRecordTypeBench {
         }
     }
 
-    private void run(int recordCount, int warmupRecords, boolean viaCsv) throws Exception {
+    private void run(int recordCount, int warmupRecords, boolean viaCsv, boolean profiled) throws Exception {
         JsonNode flow = call("POST", "/v1/flows", """
                 {"name":"Bench flow","flowSteps":[
                   {"type":"template","name":"Summary","order":1,
@@ -104,6 +110,7 @@ public final class RunOnRecordTypeBench {
         List<String> recordIds = viaCsv ? api.uploadRecords(type, recordCount) : api.createRecords(type, recordCount);
         double createSeconds = (System.nanoTime() - createStart) / 1e9;
 
+        BatchProfile profile = profiled ? BatchProfile.start(platform) : null;
         Instant posted = Instant.now();
         long t0 = System.nanoTime();
         JsonNode started = call("POST", "/v1/flows/" + flowId + "/run-on-record-type", "{\"recordType\":\"" + type + "\"}", -1);
@@ -117,6 +124,8 @@ public final class RunOnRecordTypeBench {
         Thread batchWatcher = Thread.ofVirtual().start(() -> awaitBatchFinished(batchId, t0));
         List<double[]> latencies;
         double endToEndSeconds;
+        Map<String, Object> cores = null;
+        List<Map<String, Object>> statements = null;
         if (platform != null) {
             // Exact, and free for the batch: the moment records-service committed each result (received_at: from
             // then on it is readable through the API) and the last of them, read from its database once all N are
@@ -126,6 +135,10 @@ public final class RunOnRecordTypeBench {
             // moments): counting a growing table while the batch runs would compete with it for PostgreSQL
             batchWatcher.join();
             endToEndSeconds = lastResultCommitted(batchId, recordCount, posted);
+            if (profile != null) {
+                cores = profile.coresUsed();
+                statements = profile.topStatements(15);
+            }
             latencies = serverSideLatencies(batchId, posted);
             List<double[]> confirmed = awaitResults(sample, posted, t0);
             if (confirmed.size() != sample.size()) {
@@ -164,6 +177,11 @@ public final class RunOnRecordTypeBench {
         figures.put("executedLatencyP99Seconds", round(percentile(executed, 0.99)));
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("measuredAt", Instant.now().toString());
+        if (cores != null) {
+            figures.put("coresUsedPOSTToLastResult", cores);
+            figures.put("topStatements", statements);
+            BatchProfile.print(statements);
+        }
 
         BenchSupport.report("run-on-record-type", figures);
     }

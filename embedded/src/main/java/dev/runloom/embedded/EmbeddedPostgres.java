@@ -91,9 +91,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * System property that makes servers started afterwards load {@code pg_stat_statements} (and time
+     * their I/O), for profiling a benchmark's statements ({@code bench/run --profile}). Off by default:
+     * it costs every statement a little.
+     */
+    public static final String STATEMENT_STATISTICS_PROPERTY = "runloom.embedded.pg-stat-statements";
+
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder(Path dir, int port, boolean durable,
                                                                                       String password) {
-        return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+        var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder();
+        if (Boolean.getBoolean(STATEMENT_STATISTICS_PROPERTY)) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("track_io_timing", "on");
+        }
+        return builder
                 .setPort(port)
                 // zonky's readiness check connects as the superuser: with SCRAM in force it needs the password
                 // (on the very first start, still under trust, any password is accepted)
@@ -142,6 +154,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public int port() {
         return pg.getPort();
+    }
+
+    /** The postmaster's process id (its backends are its children), from {@code postmaster.pid}; -1 if unknown. */
+    public long serverPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Batched inserts are rewritten into multi-row INSERTs: ~15x the write throughput (DESIGN §6). */
