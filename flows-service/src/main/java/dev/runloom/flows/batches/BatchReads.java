@@ -41,7 +41,8 @@ public class BatchReads {
         return sql.list("""
                 SELECT DISTINCT ON (e.record_id) e.record_id, e.record_name, e.record_type,
                        (SELECT s.record_metadata::text FROM step_results s
-                        WHERE s.execution_id = e.id AND s.record_metadata IS NOT NULL LIMIT 1) AS metadata
+                        WHERE s.batch_id = e.batch_id AND s.record_id = e.record_id AND s.execution_id = e.id
+                          AND s.record_metadata IS NOT NULL LIMIT 1) AS metadata
                 FROM flow_executions e
                 WHERE e.organization_id = ? AND e.batch_id = ?
                 ORDER BY e.record_id, e.started_at DESC""",
