@@ -55,9 +55,15 @@ public abstract class BatchPendingWorkRepository implements GenericRepository<Ba
         sql.update("DELETE FROM batch_pending_work WHERE id = ?", id);
     }
 
-    /** A cancelled batch's chunks still waiting: they would only be skipped by the workers. */
+    /**
+     * A cancelled batch's chunks still waiting: they would only be skipped by the workers. A chunk being
+     * published at this moment is left to its publisher (its items are skipped like the others), so a
+     * cancel never waits for the broker's acknowledgements.
+     */
     public int drop(String organizationId, String batchId) {
-        return sql.update("DELETE FROM batch_pending_work WHERE organization_id = ? AND batch_id = ?",
-                organizationId, batchId);
+        return sql.update("""
+                DELETE FROM batch_pending_work WHERE id IN (
+                    SELECT id FROM batch_pending_work WHERE organization_id = ? AND batch_id = ?
+                    FOR UPDATE SKIP LOCKED)""", organizationId, batchId);
     }
 }
