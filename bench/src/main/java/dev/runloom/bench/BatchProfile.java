@@ -4,7 +4,6 @@ import dev.runloom.embedded.EmbeddedPostgres;
 import dev.runloom.local.LocalPlatform;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -118,6 +117,6 @@ final class BatchProfile {
     }
 
     private static Connection connect(LocalPlatform platform) throws SQLException {
-        return DriverManager.getConnection(platform.jdbcUrl("records"), platform.databaseUser(), platform.databasePassword());
+        return BenchSupport.database(platform, "records");
     }
 }

@@ -2,10 +2,15 @@ package dev.runloom.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.runloom.local.LocalPlatform;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,5 +74,10 @@ final class BenchSupport {
         Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         System.out.println("\nJSON written to " + file);
         return file;
+    }
+
+    /** A connection to one service's database on a platform the bench started ({@code records}, {@code flows} …). */
+    static Connection database(LocalPlatform platform, String service) throws SQLException {
+        return DriverManager.getConnection(platform.jdbcUrl(service), platform.databaseUser(), platform.databasePassword());
     }
 }

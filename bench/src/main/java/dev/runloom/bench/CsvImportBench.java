@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,8 +155,7 @@ public final class CsvImportBench {
 
     /** Context only: COPY of the CSV file itself into a table of its columns (text, unique on name), then dropped. */
     private static double rawTextCopy(LocalPlatform platform, Path csv) throws Exception {
-        try (Connection c = DriverManager.getConnection(platform.jdbcUrl("records"), platform.databaseUser(),
-                platform.databasePassword()); Statement s = c.createStatement()) {
+        try (Connection c = BenchSupport.database(platform, "records"); Statement s = c.createStatement()) {
             StringBuilder columns = new StringBuilder("name TEXT NOT NULL UNIQUE");
             for (String column : List.of("email", "company", "city", "country", "score", "revenue", "employees",
                     "signed_up", "active", "notes")) {
@@ -185,8 +183,7 @@ public final class CsvImportBench {
      * database would measure a different thing.
      */
     private static double rawRecordsCopy(LocalPlatform platform, Path shaped) throws Exception {
-        try (Connection c = DriverManager.getConnection(platform.jdbcUrl("records"), platform.databaseUser(),
-                platform.databasePassword()); Statement s = c.createStatement()) {
+        try (Connection c = BenchSupport.database(platform, "records"); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_raw_records");
             s.execute("CREATE TABLE bench_raw_records (LIKE records INCLUDING ALL)");
             long t0 = System.nanoTime();

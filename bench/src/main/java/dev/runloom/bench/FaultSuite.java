@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -262,7 +261,7 @@ public final class FaultSuite {
     }
 
     private Connection connect(String service) throws SQLException {
-        return DriverManager.getConnection(platform.jdbcUrl(service), platform.databaseUser(), platform.databasePassword());
+        return BenchSupport.database(platform, service);
     }
 
     private static long[] longs(Connection db, String sql, String batchId) throws SQLException {

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -125,6 +124,6 @@ final class RecordCreationBench {
     }
 
     private static Connection connect(LocalPlatform platform) throws Exception {
-        return DriverManager.getConnection(platform.jdbcUrl("records"), platform.databaseUser(), platform.databasePassword());
+        return BenchSupport.database(platform, "records");
     }
 }

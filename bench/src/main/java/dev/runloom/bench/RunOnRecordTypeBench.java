@@ -189,8 +189,7 @@ public final class RunOnRecordTypeBench {
     /** Seconds from the POST to records-service's commit of the batch's last result, once all N are there. */
     private double lastResultCommitted(String batchId, int recordCount, Instant posted) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(platform.jdbcUrl("records"),
-                platform.databaseUser(), platform.databasePassword());
+        try (java.sql.Connection c = BenchSupport.database(platform, "records");
              java.sql.PreparedStatement count = c.prepareStatement(
                      "SELECT count(DISTINCT record_id), max(received_at) FROM record_results WHERE batch_id = ?")) {
             count.setString(1, batchId);
@@ -227,8 +226,7 @@ public final class RunOnRecordTypeBench {
     /** Per record of the batch: [committed in records-service, executed (the execution's completedAt)], seconds after the POST. */
     private List<double[]> serverSideLatencies(String batchId, Instant posted) throws Exception {
         List<double[]> latencies = new ArrayList<>();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(platform.jdbcUrl("records"),
-                platform.databaseUser(), platform.databasePassword());
+        try (java.sql.Connection c = BenchSupport.database(platform, "records");
              java.sql.PreparedStatement rows = c.prepareStatement(
                      "SELECT min(received_at) AS received, min(created_at) AS executed FROM record_results "
                              + "WHERE batch_id = ? GROUP BY record_id")) {
